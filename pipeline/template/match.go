@@ -1,0 +1,165 @@
+package template
+
+import (
+	"strings"
+	"sync"
+)
+
+// How says how a label was matched to a template key.
+type How string
+
+const (
+	NoMatch   How = ""
+	Exact     How = "exact"     // the label or an alias, after Norm
+	LooseHow  How = "loose"     // after removing parenthesized remarks
+	PrefixHow How = "truncated" // the label is the unique prefix of a known label (a lost second line)
+)
+
+type index struct {
+	exact, loose map[string][]int
+	norms        []string // per entry: Loose of the canonical label, for prefix matching
+}
+
+func buildIndex(n int, labels func(i int) []string) *index {
+	ix := &index{exact: map[string][]int{}, loose: map[string][]int{}, norms: make([]string, n)}
+	for i := 0; i < n; i++ {
+		ls := labels(i)
+		for _, l := range ls {
+			ix.exact[Norm(l)] = appendUniq(ix.exact[Norm(l)], i)
+			ix.loose[Loose(l)] = appendUniq(ix.loose[Loose(l)], i)
+		}
+		ix.norms[i] = Loose(ls[0])
+	}
+	return ix
+}
+
+func appendUniq(s []int, v int) []int {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+// lookup returns candidate entries for label and how they matched.
+func (ix *index) lookup(label string) ([]int, How) {
+	n := Norm(label)
+	if n == "" {
+		return nil, NoMatch
+	}
+	if c := ix.exact[n]; len(c) > 0 {
+		return c, Exact
+	}
+	l := Loose(label)
+	if c := ix.loose[l]; len(c) > 0 {
+		return c, LooseHow
+	}
+	if c := ix.loose[n]; len(c) > 0 {
+		return c, LooseHow
+	}
+	// A truncated label: at least two characters and the prefix of exactly one known label.
+	if len([]rune(l)) >= 2 {
+		var hits []int
+		for i, k := range ix.norms {
+			if strings.HasPrefix(k, l) && k != l {
+				hits = append(hits, i)
+			}
+		}
+		if len(hits) > 0 {
+			return hits, PrefixHow
+		}
+	}
+	return nil, NoMatch
+}
+
+type tableIndex struct {
+	rows, cols, anchors *index
+}
+
+var (
+	idxMu sync.Mutex
+	idx   = map[*Table]*tableIndex{}
+)
+
+func (t *Table) index() *tableIndex {
+	idxMu.Lock()
+	defer idxMu.Unlock()
+	if ti, ok := idx[t]; ok {
+		return ti
+	}
+	ti := &tableIndex{
+		rows:    buildIndex(len(t.Rows), func(i int) []string { return append([]string{t.Rows[i].Label}, t.Rows[i].Aliases...) }),
+		cols:    buildIndex(len(t.Cols), func(i int) []string { return append([]string{t.Cols[i].Label}, t.Cols[i].Aliases...) }),
+		anchors: buildIndex(len(t.Anchors), func(i int) []string { return []string{t.Anchors[i]} }),
+	}
+	idx[t] = ti
+	return ti
+}
+
+// MatchRow finds the row a label names. group is the label of the group row the label sits under (may be
+// empty); it decides between rows that share a label (3.其他 under 其他处理). Ambiguous labels match nothing.
+func (t *Table) MatchRow(label, group string) (*Row, How) {
+	cands, how := t.index().rows.lookup(label)
+	if len(cands) > 1 && group != "" {
+		g := Loose(group)
+		var f []int
+		for _, c := range cands {
+			if Loose(t.Rows[c].Group) == g {
+				f = append(f, c)
+			}
+		}
+		cands = f
+	}
+	if len(cands) != 1 {
+		return nil, NoMatch
+	}
+	return &t.Rows[cands[0]], how
+}
+
+// MatchCol finds the column a header label names; ambiguous labels match nothing.
+func (t *Table) MatchCol(label string) (*Column, How) {
+	cands, how := t.index().cols.lookup(label)
+	if len(cands) != 1 {
+		return nil, NoMatch
+	}
+	return &t.Cols[cands[0]], how
+}
+
+// IsAnchor reports whether label is one of the table's own labels (see Table.Anchors). Truncated
+// labels do not count.
+func (t *Table) IsAnchor(label string) bool {
+	c, how := t.index().anchors.lookup(label)
+	return len(c) > 0 && how != PrefixHow
+}
+
+// IsGroup reports whether label heads a group of table-3 rows in this version, and returns its canonical form.
+func (tp *Template) IsGroup(label string) (string, bool) {
+	l := Loose(label)
+	for _, g := range tp.GroupLabels() {
+		if Loose(g) == l {
+			return g, true
+		}
+	}
+	return "", false
+}
+
+// IsBlock reports whether label names a 第二十条 item of table 2 (第二十条第(一)项 and the like).
+func IsBlock(label string) bool {
+	n := Norm(label)
+	return strings.HasPrefix(n, "第二十条第") && strings.HasSuffix(n, "项") && len([]rune(n)) <= 12
+}
+
+// Section matches a section heading (二、主动公开政府信息情况) and returns its number and table key.
+func Section(label string) (number int, table string, ok bool) {
+	if len([]rune(label)) > 40 {
+		return 0, "", false
+	}
+	l := Loose(label)
+	for _, s := range SectionHeadings {
+		if l == Loose(s.Heading) {
+			return s.Number, s.Table, true
+		}
+	}
+	return 0, "", false
+}
