@@ -58,7 +58,7 @@ var parenthesized = regexp.MustCompile(`\([^()]*\)?`)
 // dropRunes are characters whose presence or form varies between copies of the same label.
 var dropRunes = map[rune]bool{
 	'“': true, '”': true, '"': true, '\'': true, '‘': true, '’': true, '「': true, '」': true,
-	'、': true, '?': true, '*': true, '·': true, '\u200b': true, '\ufeff': true,
+	'、': true, '?': true, '*': true, '·': true,
 }
 
 // Norm reduces a label to the form used for matching: compatibility forms folded (full-width to ASCII),
@@ -67,15 +67,14 @@ var dropRunes = map[rune]bool{
 func Norm(s string) string {
 	s = norm.NFKC.String(s)
 	s = ToSimplified(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if unicode.IsSpace(r) || dropRunes[r] {
-			continue
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+			return -1
 		}
-		b.WriteRune(r)
-	}
-	s = b.String()
+		return r
+	}, s)
+	// Numbering goes before the list comma is dropped: 一、 is a prefix, 法律、行政法规 is wording.
+	s = strings.TrimLeft(s, "?*")
 	for {
 		loc := numbering.FindStringIndex(s)
 		if loc == nil || loc[1] == len(s) {
@@ -83,6 +82,12 @@ func Norm(s string) string {
 		}
 		s = s[loc[1]:]
 	}
+	s = strings.Map(func(r rune) rune {
+		if dropRunes[r] {
+			return -1
+		}
+		return r
+	}, s)
 	s = strings.ReplaceAll(s, "政府信息公开", "")
 	s = strings.TrimRight(s, ":;,.")
 	return s

@@ -38,6 +38,8 @@ type Row struct {
 	Cols []string
 	// Block is the 第二十条 item a table-2 row belongs to, e.g. "第二十条第(一)项".
 	Block string
+	// Optional rows are printed by some publishers only (2019: 政府集中采购, 其他对外管理服务事项).
+	Optional bool
 }
 
 // Column is one value column of a template table.
@@ -132,12 +134,15 @@ type Cell struct {
 
 func (c Cell) String() string { return c.Table + "." + c.Row + "." + c.Col }
 
-// Cells lists every figure the template expects, in table, row and column order. Optional columns are
-// left out.
+// Cells lists every figure the template expects, in table, row and column order. Optional rows and
+// columns are left out.
 func (t *Template) Cells() []Cell {
 	var out []Cell
 	for _, tb := range t.Tables {
 		for i := range tb.Rows {
+			if tb.Rows[i].Optional {
+				continue
+			}
 			for _, c := range tb.RowCols(&tb.Rows[i]) {
 				if c.Optional {
 					continue

@@ -1,0 +1,166 @@
+// Package ingest runs one document, or a batch of them, through the pipeline: decode → extract → parse →
+// validate, and hands the result to the warehouse. A bad document becomes a failed report with its reason;
+// it never stops the batch.
+package ingest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gkbench/gkbench/pipeline/decode"
+	"github.com/gkbench/gkbench/pipeline/extract"
+	"github.com/gkbench/gkbench/pipeline/parse"
+	"github.com/gkbench/gkbench/pipeline/report"
+	"github.com/gkbench/gkbench/pipeline/template"
+	"github.com/gkbench/gkbench/pipeline/validate"
+)
+
+// ParserVersion is stored with every report so a later parser can tell which reports to read again.
+const ParserVersion = "1"
+
+// MaxSize is the largest document read; a larger one fails with a clear error instead of exhausting
+// memory. Real report pages are well under 1 MiB, PDFs rarely above 20 MiB.
+const MaxSize = 32 << 20
+
+// Source describes one document and what its caller (manifest, crawler) knows of it.
+type Source struct {
+	Path         string // where the bytes came from (file path or raw-store path)
+	URL          string
+	ContentType  string // HTTP Content-Type, when fetched
+	Issuer       string
+	Jurisdiction string
+	Year         int
+}
+
+// ID is a report's stable identifier: the first 16 bytes of the SHA-256 of its content, in hex.
+func ID(data []byte) (id, sum string) {
+	h := sha256.Sum256(data)
+	sum = hex.EncodeToString(h[:])
+	return sum[:32], sum
+}
+
+// Parse runs one document through the pipeline. It always returns a report; failures are in its Status
+// and Error.
+func Parse(src Source, data []byte, now time.Time) *report.Report {
+	id, sum := ID(data)
+	r := &report.Report{
+		ID: id, SHA256: sum, URL: src.URL, SourcePath: src.Path,
+		Issuer: src.Issuer, Jurisdiction: src.Jurisdiction, Year: src.Year,
+		ParsedAt: now.UTC(), ParserVersion: ParserVersion,
+	}
+	fail := func(err error) *report.Report {
+		r.Status = report.Failed
+		r.Error = err.Error()
+		setCallerFound(r)
+		return r
+	}
+	if len(data) == 0 {
+		// Every empty file has the same content hash; its source keeps the error records apart.
+		r.ID, _ = ID([]byte("empty:" + src.Path + "\x00" + src.URL))
+		r.Format = "empty"
+		return fail(errors.New("文件为空"))
+	}
+	if len(data) > MaxSize {
+		return fail(fmt.Errorf("文件过大(%.1f MiB,上限 %d MiB),未解析", float64(len(data))/(1<<20), MaxSize>>20))
+	}
+	format := decode.DetectFormat(src.Path, data)
+	r.Format = format
+	var f extract.Format
+	switch format {
+	case "html":
+		f = extract.HTML
+	case "text":
+		f = extract.Text
+	case "pdf", "docx", "doc":
+		return fail(fmt.Errorf("暂不支持 %s 格式的附件", strings.ToUpper(format)))
+	default:
+		return fail(errors.New("不是文本或网页文件(二进制内容)"))
+	}
+	text, info, err := decode.Decode(data, src.ContentType)
+	if err != nil {
+		return fail(fmt.Errorf("解码失败: %w", err))
+	}
+	if info.Conflict != "" {
+		r.Warnings = append(r.Warnings, info.Conflict)
+	}
+	doc, err := extract.Extract(text, f)
+	if err != nil {
+		return fail(fmt.Errorf("提取失败: %w", err))
+	}
+	r.Warnings = append(r.Warnings, doc.Warnings...)
+
+	meta := parse.Metadata(doc, parse.Meta{Issuer: src.Issuer, Jurisdiction: src.Jurisdiction, Year: src.Year})
+	r.Title, r.Issuer, r.IssuerFrom = meta.Title, meta.Issuer, meta.IssuerFrom
+	r.Jurisdiction, r.JurisdictionFrom = meta.Jurisdiction, meta.JurisdictionFrom
+	r.Year, r.YearFrom = meta.Year, meta.YearFrom
+
+	res := parse.Parse(doc, r.Year)
+	r.Warnings = append(r.Warnings, res.Warnings...)
+	r.Facts = res.Facts
+	if len(res.Facts) == 0 {
+		r.TemplateVersion = ""
+		if res.HeadingsWithoutTables > 0 {
+			return fail(errors.New("表格缺失:报告有第二、三、四部分的标题,但没有可读的表格(可能是图片)"))
+		}
+		return fail(errors.New("未找到年度报告的表格,不像是政府信息公开工作年度报告"))
+	}
+	r.TemplateVersion, r.VersionFrom = string(res.Version), res.VersionFrom
+	r.Checks = validate.Check(res.Version, res.Facts)
+	r.Status = report.OK
+	if missing := coverage(res.Version, res.Facts); len(missing) > 0 {
+		r.Status = report.Partial
+		r.Warnings = append(r.Warnings, missing...)
+	}
+	for _, fct := range res.Facts {
+		if fct.Kind == report.Text && fct.Row != "" {
+			r.Status = report.Partial
+			break
+		}
+	}
+	return r
+}
+
+func setCallerFound(r *report.Report) {
+	if r.Issuer != "" {
+		r.IssuerFrom = report.FromCaller
+	}
+	if r.Jurisdiction != "" {
+		r.JurisdictionFrom = report.FromCaller
+	}
+	if r.Year != 0 {
+		r.YearFrom = report.FromCaller
+	}
+}
+
+// coverage lists, per table, how many of the template's figures the report lacks.
+func coverage(v template.Version, facts []report.Fact) []string {
+	tpl := template.MustGet(v)
+	have := map[template.Cell]bool{}
+	for _, f := range facts {
+		have[template.Cell{Table: f.Table, Row: f.Row, Col: f.Col}] = true
+	}
+	want := map[string]int{}
+	got := map[string]int{}
+	for _, c := range tpl.Cells() {
+		want[c.Table]++
+		if have[c] {
+			got[c.Table]++
+		}
+	}
+	var out []string
+	for _, tb := range tpl.Tables {
+		switch {
+		case got[tb.Key] == 0:
+			out = append(out, fmt.Sprintf("缺少表%s(%s)", chinese(tb.Number), tb.Heading))
+		case got[tb.Key] < want[tb.Key]:
+			out = append(out, fmt.Sprintf("表%s(%s)只读到 %d/%d 个数据", chinese(tb.Number), tb.Heading, got[tb.Key], want[tb.Key]))
+		}
+	}
+	return out
+}
+
+func chinese(n int) string { return []string{"零", "一", "二", "三", "四"}[n] }

@@ -1,0 +1,254 @@
+package parse
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gkbench/gkbench/pipeline/extract"
+	"github.com/gkbench/gkbench/pipeline/report"
+	"github.com/gkbench/gkbench/pipeline/template"
+)
+
+// Reading the flattened form: cells arrive one by one with their row and column lost. A row label opens a
+// row, the values after it belong to it, and the next label closes it. Column positions come from the
+// header labels seen before the row, put in the template's order.
+
+// isProse tells sentences apart from labels: prose never changes the parser's state.
+func isProse(text string) bool {
+	return utf8.RuneCountInString(text) > 80 || strings.ContainsAny(text, "。;；") && utf8.RuneCountInString(text) > 20
+}
+
+func (p *parser) token(b extract.Block, bi int) {
+	text := strings.TrimSpace(b.Text)
+	if text == "" {
+		return
+	}
+	if n, key, ok := template.Section(text); ok {
+		p.flushRow(false)
+		p.sections[n] = true
+		p.setTable(key)
+		return
+	}
+	v := ParseValue(text, false)
+	if valueLike(v, text) {
+		if p.row != nil {
+			p.row.values = append(p.row.values, valueToken{raw: text, line: b.Line})
+			return
+		}
+		if p.table != nil && p.table.RowsFromHeader {
+			if h := p.hdr(); len(h.order) > 0 || len(h.groups) > 0 {
+				p.row = &openRow{line: b.Line, values: []valueToken{{raw: text, line: b.Line}}}
+				h.closed = true
+			}
+		}
+		return // a number outside any row (page number, date part): never a figure
+	}
+	p.flushRow(false)
+	if isProse(text) {
+		return
+	}
+	if key := p.anchorTable(text); key != "" && (p.table == nil || p.table.Key != key) {
+		p.setTable(key)
+	}
+	if p.table == nil {
+		return
+	}
+	t := p.table
+	h := p.hdr()
+	if template.IsBlock(text) {
+		p.resetHeader()
+		return
+	}
+	if t.Key == template.Applications {
+		if g, ok := p.tpl.IsGroup(text); ok {
+			p.group = g
+			return
+		}
+	}
+	anchor := t.IsAnchor(text)
+	if t.RowsFromHeader {
+		if h.closed {
+			h = p.resetHeader()
+		}
+		if r, _ := t.MatchRow(text, ""); r != nil {
+			h.groups = append(h.groups, r)
+			return
+		}
+		if c, _ := t.MatchCol(text); c != nil {
+			h.order = append(h.order, c)
+			h.labels[len(h.order)-1] = text
+			return
+		}
+		if !anchor {
+			h.partial = true // a header label the template does not know: a lost second line (结果 for 结果纠正)
+		}
+		return
+	}
+	row, _ := t.MatchRow(text, p.group)
+	col, _ := t.MatchCol(text)
+	switch {
+	case col != nil && (row == nil || !h.closed):
+		if h.closed {
+			h = p.resetHeader()
+		}
+		h.order = append(h.order, col)
+		h.labels[len(h.order)-1] = text
+	case row != nil:
+		h.closed = true
+		p.row = &openRow{row: row, label: text, line: b.Line}
+	case anchor:
+	case !h.closed:
+		if len(h.order) > 0 {
+			h.partial = true
+		}
+	case utf8.RuneCountInString(text) <= 30:
+		// A label the template does not know, in the data part of a table: a row of its own if values follow.
+		p.row = &openRow{label: text, line: b.Line}
+	}
+}
+
+// headerColumns returns the header's columns in template order, and whether they can be trusted.
+func (p *parser) headerColumns(h *header, want []template.Column) ([]template.Column, bool) {
+	pos := map[string]int{}
+	for i, c := range p.table.Cols {
+		pos[c.Key] = i
+	}
+	wanted := map[string]bool{}
+	for _, c := range want {
+		wanted[c.Key] = true
+	}
+	seen := map[string]bool{}
+	var out []template.Column
+	for _, c := range h.order {
+		if seen[c.Key] {
+			continue
+		}
+		seen[c.Key] = true
+		if !wanted[c.Key] {
+			return nil, false
+		}
+		out = append(out, *c)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return pos[out[i].Key] < pos[out[j].Key] })
+	return out, len(out) > 0 && !h.partial
+}
+
+func requiredCols(cols []template.Column) []template.Column {
+	var out []template.Column
+	for _, c := range cols {
+		if !c.Optional {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// flushRow places the values of the open row of the flattened form. eof says the document ended inside
+// it (a truncated page): the values present are then the row's first ones.
+func (p *parser) flushRow(eof bool) {
+	r := p.row
+	p.row = nil
+	if r == nil || len(r.values) == 0 || p.table == nil {
+		return
+	}
+	t := p.table
+	h := p.hdr()
+	if t.RowsFromHeader {
+		p.flushHeaderRows(r, h, eof)
+		return
+	}
+	want := t.Cols
+	if r.row != nil {
+		want = t.RowCols(r.row)
+	}
+	cols, trusted := p.headerColumns(h, want)
+	mapping := ByLabel
+	if !trusted {
+		if r.row == nil {
+			p.warn("表%s中未知行「%s」的列标题无法识别,未取该行数据", chineseNumeral(t.Number), r.label)
+			return
+		}
+		cols = requiredCols(want)
+		mapping = ByOrder
+		p.warn("表%s的列标题缺失或不完整,按模板列顺序取数", chineseNumeral(t.Number))
+	}
+	label := r.label
+	if !p.fitValues(label, len(r.values), len(cols), eof) {
+		return
+	}
+	rowKey := ""
+	if r.row != nil {
+		rowKey = r.row.Key
+	} else {
+		p.warn("表%s中有模板未列出的行「%s」,已保留为无行键的数据", chineseNumeral(t.Number), label)
+	}
+	colLabels := map[string]string{}
+	for i, c := range h.order {
+		colLabels[c.Key] = cleanLabel(h.labels[i])
+	}
+	for i, v := range r.values[:min(len(r.values), len(cols))] {
+		lc := colLabels[cols[i].Key]
+		if mapping == ByOrder {
+			lc = ""
+		}
+		p.addValue(rowKey, cols[i], v.raw, label, lc, mapping, v.line, i)
+	}
+}
+
+// fitValues decides whether n values can be placed in m columns without doubt.
+func (p *parser) fitValues(label string, n, m int, eof bool) bool {
+	switch {
+	case n == m:
+		return true
+	case n < m && eof:
+		p.warn("文档在「%s」行中断,该行只读到 %d/%d 个数值", label, n, m)
+		return true
+	}
+	p.warn("「%s」行有 %d 个数值而应有 %d 列,无法确定对应关系,未取该行数据", label, n, m)
+	return false
+}
+
+// flushHeaderRows places the values of table 4, whose rows are header groups: in the flattened form the
+// fifteen values follow the header in the template's order.
+func (p *parser) flushHeaderRows(r *openRow, h *header, eof bool) {
+	t := p.table
+	type slot struct {
+		row *template.Row
+		col template.Column
+	}
+	var slots []slot
+	for i := range t.Rows {
+		for _, c := range t.Cols {
+			slots = append(slots, slot{&t.Rows[i], c})
+		}
+	}
+	mapping := ByLabel
+	if h.partial || len(h.order) != len(slots) || len(h.groups) != len(t.Rows) {
+		mapping = ByOrder
+		p.warn("表%s的列标题缺失或不完整(如「结果纠正」只剩「结果」),按模板列顺序取数", chineseNumeral(t.Number))
+	}
+	if !p.fitValues(t.Heading, len(r.values), len(slots), eof) {
+		return
+	}
+	for i, v := range r.values[:min(len(r.values), len(slots))] {
+		lc := ""
+		if mapping == ByLabel {
+			lc = cleanLabel(h.labels[i])
+		}
+		p.addValue(slots[i].row.Key, slots[i].col, v.raw, t.Path(slots[i].row), lc, mapping, v.line, i)
+	}
+}
+
+// addValue stores one figure.
+func (p *parser) addValue(rowKey string, col template.Column, raw, labelRow, labelCol, mapping string, rowIdx, colIdx int) {
+	val := ParseValue(raw, col.Money)
+	if val.Kind == report.Text {
+		p.warn("无法读取的数值「%s」(行「%s」,列「%s」)", strings.TrimSpace(raw), cleanLabel(labelRow), col.Label)
+	}
+	p.addFact(report.Fact{
+		Row: rowKey, Col: col.Key, Value: val.Num, Kind: val.Kind, Raw: strings.TrimSpace(raw),
+		LabelRow: cleanLabel(labelRow), LabelCol: labelCol, Mapping: mapping,
+		TableIdx: p.tableIdx, RowIdx: rowIdx, ColIdx: colIdx,
+	})
+}

@@ -1,0 +1,252 @@
+// Package parse maps an extracted document onto the national template: it finds each table from its
+// section heading or its own labels, matches rows and columns by label, and takes a figure only from the
+// cell where its row and column meet. It never guesses a figure: a row whose values cannot be placed
+// without doubt is left out with a warning.
+package parse
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gkbench/gkbench/pipeline/extract"
+	"github.com/gkbench/gkbench/pipeline/report"
+	"github.com/gkbench/gkbench/pipeline/template"
+)
+
+// Mapping values of report.Fact.
+const (
+	ByLabel = "label" // row and column matched by their labels
+	ByOrder = "order" // column placed by the template's known order: the form lost the column labels
+)
+
+// Result is what the parser read from one document.
+type Result struct {
+	Version     template.Version
+	VersionFrom report.Found
+	Facts       []report.Fact
+	Warnings    []string
+	// TablesSeen lists the template tables whose heading or labels were found, in the order found.
+	TablesSeen []string
+	// HeadingsWithoutTables counts sections 二/三/四 whose heading appeared with no figures under it.
+	HeadingsWithoutTables int
+}
+
+// Parse reads the template's figures from doc. yearHint (0 when unknown) helps decide the template
+// version when the document's labels do not.
+func Parse(doc *extract.Document, yearHint int) *Result {
+	res := &Result{}
+	res.Version, res.VersionFrom = detectVersion(doc, yearHint)
+	p := &parser{
+		tpl:      template.MustGet(res.Version),
+		res:      res,
+		headers:  map[string]*header{},
+		warned:   map[string]bool{},
+		sections: map[int]bool{},
+	}
+	for bi, b := range doc.Blocks {
+		switch b.Kind {
+		case extract.TableBlock:
+			p.flushRow(false)
+			p.grid(b.Table)
+		default:
+			p.token(b, bi)
+		}
+	}
+	p.flushRow(true)
+	p.finish()
+	return res
+}
+
+// detectVersion counts labels only one version prints; the report year decides when they do not.
+func detectVersion(doc *extract.Document, yearHint int) (template.Version, report.Found) {
+	markers := map[template.Version]map[string]bool{}
+	for v, ls := range template.Markers {
+		markers[v] = map[string]bool{}
+		for _, l := range ls {
+			markers[v][template.Loose(l)] = true
+		}
+	}
+	score := map[template.Version]int{}
+	seen := func(text string) {
+		if text == "" || utf8.RuneCountInString(text) > 60 {
+			return
+		}
+		l := template.Loose(text)
+		for v, m := range markers {
+			if m[l] {
+				score[v]++
+			}
+		}
+	}
+	for _, b := range doc.Blocks {
+		if b.Kind == extract.TableBlock {
+			for _, row := range b.Table.Rows {
+				for _, c := range row {
+					if !c.Copy {
+						seen(c.Text)
+					}
+				}
+			}
+			continue
+		}
+		seen(b.Text)
+	}
+	switch {
+	case score[template.V2021] > score[template.V2019]:
+		return template.V2021, report.FromLabels
+	case score[template.V2019] > score[template.V2021]:
+		return template.V2019, report.FromLabels
+	case yearHint > 0:
+		return template.ForYear(yearHint), report.FromYear
+	}
+	return template.V2021, report.NotFound
+}
+
+// header maps value positions to template cells for the current table: grid columns for tables, or the
+// order of values for the flattened form.
+type header struct {
+	cols    map[int]*template.Column // grid column → column
+	rows    map[int]*template.Row    // grid column → row, for table 4 whose rows are header groups
+	labels  map[int]string           // grid column → header label as found
+	order   []*template.Column       // flattened form: columns in the order their labels appeared
+	groups  []*template.Row          // flattened form: table-4 groups seen
+	partial bool                     // some header labels were not recognised (lost second lines)
+	closed  bool                     // a data row followed: the next header label starts a new header
+}
+
+func newHeader() *header {
+	return &header{cols: map[int]*template.Column{}, rows: map[int]*template.Row{}, labels: map[int]string{}}
+}
+
+// openRow is a row of the flattened form whose values are still being read.
+type openRow struct {
+	row    *template.Row // nil for a row the template does not know
+	label  string
+	line   int
+	values []valueToken
+}
+
+type valueToken struct {
+	raw  string
+	line int
+}
+
+type parser struct {
+	tpl      *template.Template
+	res      *Result
+	table    *template.Table
+	group    string
+	headers  map[string]*header // per table key: the header in force
+	row      *openRow
+	warned   map[string]bool
+	sections map[int]bool // sections whose heading was seen
+	tableIdx int          // index of the table (grid) or section being read, for provenance
+	figures  map[string]int
+}
+
+func (p *parser) warn(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if p.warned[msg] {
+		return
+	}
+	p.warned[msg] = true
+	p.res.Warnings = append(p.res.Warnings, msg)
+}
+
+func (p *parser) setTable(key string) {
+	if p.table != nil && p.table.Key == key {
+		return
+	}
+	p.flushRow(false)
+	p.table = p.tpl.Table(key)
+	p.group = ""
+	if p.table != nil {
+		p.tableIdx++
+		seen := false
+		for _, k := range p.res.TablesSeen {
+			if k == key {
+				seen = true
+			}
+		}
+		if !seen {
+			p.res.TablesSeen = append(p.res.TablesSeen, key)
+		}
+	}
+}
+
+// anchorTable returns the table whose own label text is, or "".
+func (p *parser) anchorTable(text string) string {
+	if template.IsBlock(text) {
+		return template.Active
+	}
+	for _, t := range p.tpl.Tables {
+		if t.IsAnchor(text) {
+			return t.Key
+		}
+	}
+	return ""
+}
+
+func (p *parser) hdr() *header {
+	if p.table == nil {
+		return nil
+	}
+	h := p.headers[p.table.Key]
+	if h == nil {
+		h = newHeader()
+		p.headers[p.table.Key] = h
+	}
+	return h
+}
+
+// resetHeader starts a new header for the current table (a new 第二十条 block, or a header after data).
+func (p *parser) resetHeader() *header {
+	h := newHeader()
+	p.headers[p.table.Key] = h
+	return h
+}
+
+func (p *parser) addFact(f report.Fact) {
+	f.Table = p.table.Key
+	p.res.Facts = append(p.res.Facts, f)
+}
+
+// finish reports sections that had a heading but no figures.
+func (p *parser) finish() {
+	have := map[string]bool{}
+	for _, f := range p.res.Facts {
+		have[f.Table] = true
+	}
+	for n := 2; n <= 4; n++ {
+		if !p.sections[n] {
+			continue
+		}
+		key := template.SectionHeadings[n-1].Table
+		if !have[key] {
+			p.res.HeadingsWithoutTables++
+			p.warn("第%s部分有标题但没有表格数据(表格可能是图片或被删除)", chineseNumeral(n))
+		}
+	}
+	sort.SliceStable(p.res.Facts, func(i, j int) bool { return tableOrder(p.res.Facts[i].Table) < tableOrder(p.res.Facts[j].Table) })
+}
+
+func tableOrder(key string) int {
+	switch key {
+	case template.Active:
+		return 2
+	case template.Applications:
+		return 3
+	}
+	return 4
+}
+
+func chineseNumeral(n int) string {
+	return []string{"零", "一", "二", "三", "四", "五", "六"}[n]
+}
+
+// cleanLabel trims a label for storage as found.
+func cleanLabel(s string) string {
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "|"))
+}
