@@ -22,6 +22,9 @@ func isProse(text string) bool {
 func (p *parser) token(b extract.Block, bi int) {
 	text := strings.TrimSpace(b.Text)
 	if text == "" {
+		if b.Kind == extract.CellBlock && p.row != nil {
+			p.row.values = append(p.row.values, valueToken{line: b.Line}) // an empty cell
+		}
 		return
 	}
 	if n, key, ok := template.Section(text); ok {

@@ -59,11 +59,30 @@ func (p *parser) gridRow(t *extract.Table, ri int, row []extract.Cell) {
 			break
 		}
 	}
-	if !hasValue {
+	if !hasValue && !p.blankDataRow(nonEmpty) {
 		p.gridHeaderRow(nonEmpty)
 		return
 	}
 	p.gridDataRow(t, ri, row, origin)
+}
+
+// blankDataRow tells a data row whose cells are all blank (zeros printed as &nbsp;) from a header row:
+// its label names a row of the current table and no cell names a column.
+func (p *parser) blankDataRow(cells []extract.Cell) bool {
+	tb := p.table
+	if tb.RowsFromHeader {
+		return false
+	}
+	row := false
+	for _, c := range cells {
+		if col, _ := tb.MatchCol(c.Text); col != nil {
+			return false
+		}
+		if r, _ := tb.MatchRow(c.Text, p.group); r != nil {
+			row = true
+		}
+	}
+	return row
 }
 
 // gridHeaderRow reads a row without figures: block titles, group labels and column headers.

@@ -30,10 +30,11 @@ var (
 	// 2023年,丰台区… at the start of the overview
 	yearLead = regexp.MustCompile(`^((?:19|20)\d\d)年`)
 	// …2023年度政府信息公开… anywhere in the first paragraphs
-	yearPhrase = regexp.MustCompile(`((?:19|20)\d\d)年度?政府信息公开`)
-	provinces  = regexp.MustCompile(`^(?:北京市|天津市|上海市|重庆市|[\p{Han}]{2,3}省|[\p{Han}]{2,8}自治区)`)
-	district   = regexp.MustCompile(`^([\p{Han}]{1,7}?(?:自治县|区|县|市|旗))`)
-	chromeCut  = regexp.MustCompile(`[_|｜—-].*$`)
+	yearPhrase   = regexp.MustCompile(`((?:19|20)\d\d)年度?政府信息公开`)
+	provinces    = regexp.MustCompile(`^(?:北京市|天津市|上海市|重庆市|[\p{Han}]{2,3}省|[\p{Han}]{2,8}自治区)`)
+	district     = regexp.MustCompile(`^([\p{Han}]{1,7}?(?:自治县|区|县|市|旗))`)
+	cityDistrict = regexp.MustCompile(`^[\p{Han}]{1,5}?市([\p{Han}]{1,7}?(?:自治县|区|县|旗))`)
+	chromeCut    = regexp.MustCompile(`[_|｜—-].*$`)
 )
 
 // Metadata finds issuer, jurisdiction and year. What the caller supplies wins; then the title or a
@@ -124,6 +125,9 @@ func fromTitle(t string) (issuer string, year int, ok bool) {
 // governmentOf names the government of a place: a report titled "X区政府信息公开工作年度报告" is the
 // district government's.
 func governmentOf(s string) string {
+	if strings.HasSuffix(s, "人民政府") {
+		return s
+	}
 	s = strings.TrimSuffix(s, "政府")
 	if strings.HasSuffix(s, "区") || strings.HasSuffix(s, "县") || strings.HasSuffix(s, "市") {
 		return s + "人民政府"
@@ -137,9 +141,13 @@ func cleanIssuer(s string) string {
 	return strings.Trim(s, " :：,，《》")
 }
 
-// JurisdictionOf is the district (or city) an issuer belongs to: 北京市丰台区人民政府 → 丰台区.
+// JurisdictionOf is the district (or city) an issuer belongs to: 北京市丰台区人民政府 → 丰台区,
+// 淮安市清江浦区人民政府 → 清江浦区, 淮安市人民政府 → 淮安市.
 func JurisdictionOf(issuer string) string {
 	s := provinces.ReplaceAllString(issuer, "")
+	if m := cityDistrict.FindStringSubmatch(s); m != nil {
+		return m[1]
+	}
 	if m := district.FindStringSubmatch(s); m != nil && m[1] != "人民政" {
 		return m[1]
 	}
