@@ -12,15 +12,15 @@ PKGS      := ./...
 all: build
 
 build:
-	$(GO) build -o $(BIN)/ ./cmd/...
+	$(GO) build -o $(BIN)/ ./cmd/crawl
 
 # The main job on the bundled default: import the project's own sample reports and print the summary.
 demo: build
-	$(BIN)/crawl import --warehouse $(WAREHOUSE) --manifest data/sample/manifest.csv
+	$(BIN)/crawl import --quiet --warehouse $(WAREHOUSE) --manifest data/sample/manifest.csv
 
 # Regenerate the bundled sample reports from the project's own generator.
 sample:
-	$(GO) run ./cmd/mirror generate --out data/sample
+	$(GO) test ./pipeline/synth -run TestBundledSample -update
 
 test: fmt-check vet
 	GKBENCH_CORPUS=$(CORPUS) $(GO) test -count=1 $(PKGS)

@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/gkbench/gkbench/internal/textwidth"
 	"github.com/gkbench/gkbench/pipeline/ingest"
 	"github.com/gkbench/gkbench/pipeline/report"
+	"github.com/gkbench/gkbench/pipeline/validate"
 	"github.com/gkbench/gkbench/pipeline/warehouse"
 )
 
@@ -24,7 +28,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	workers := fs.Int("workers", 0, "并行解析数(0 = CPU 数)")
 	quiet := fs.Bool("quiet", false, "不逐个显示进度")
 	verbose := fs.Bool("v", false, "输出调试日志")
-	top := fs.Int("top", 8, "汇总后显示的主要数据行数")
+	top := fs.Int("top", 20, "汇总后显示的主要数据行数")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -90,7 +94,7 @@ func printSummary(w io.Writer, s ingest.Summary, wh string, top int) {
 	var failed []string
 	for _, r := range s.Results {
 		if r.Status == report.Failed {
-			failed = append(failed, fmt.Sprintf("  × %s: %s", r.SourcePath, r.Error))
+			failed = append(failed, fmt.Sprintf("  × %s: %s", relPath(r.SourcePath), r.Error))
 		}
 	}
 	if len(failed) > 0 {
@@ -102,60 +106,69 @@ func printSummary(w io.Writer, s ingest.Summary, wh string, top int) {
 
 // printHeadlines shows a few figures per report so a reader sees at once that the numbers are real.
 func printHeadlines(w io.Writer, rs []*report.Report, top int) {
-	type line struct {
-		name                 string
-		year                 int
-		received, done, held float64
-		ok                   bool
-	}
-	var lines []line
+	var ok []*report.Report
 	for _, r := range rs {
-		if r.Status == report.Failed {
-			continue
+		if r.Status != report.Failed {
+			ok = append(ok, r)
 		}
-		l := line{name: r.Issuer, year: r.Year}
-		if l.name == "" {
-			l.name = "(发布机关未知)"
-		}
-		got := 0
-		for _, f := range r.Facts {
-			if f.Table != "applications" || f.Col != "total" || f.Value == nil {
-				continue
-			}
-			switch f.Row {
-			case "new_received":
-				l.received, got = *f.Value, got+1
-			case "processed_total":
-				l.done, got = *f.Value, got+1
-			case "unable_not_held":
-				l.held, got = *f.Value, got+1
-			}
-		}
-		l.ok = got == 3
-		lines = append(lines, l)
 	}
-	if len(lines) == 0 || top <= 0 {
+	if len(ok) == 0 || top <= 0 {
 		return
 	}
-	fmt.Fprintln(w, "\n主要数据(表三 总计列):")
-	fmt.Fprintf(w, "  %-24s %6s %10s %10s %10s\n", "发布机关", "年份", "新收申请", "办结总计", "不掌握率")
-	for i, l := range lines {
+	sort.SliceStable(ok, func(i, j int) bool {
+		if ok[i].Issuer != ok[j].Issuer {
+			return ok[i].Issuer < ok[j].Issuer
+		}
+		return ok[i].Year < ok[j].Year
+	})
+	rows := [][]string{{"发布机关", "年份", "模板", "新收申请", "办结总计", "不掌握率", "勾稽不符"}}
+	for i, r := range ok {
 		if i >= top {
-			fmt.Fprintf(w, "  …… 另有 %d 份\n", len(lines)-top)
+			rows = append(rows, []string{fmt.Sprintf("…… 另有 %d 份", len(ok)-top)})
 			break
 		}
-		year := "未知"
-		if l.year != 0 {
-			year = fmt.Sprint(l.year)
+		name, year := r.Issuer, "未知"
+		if name == "" {
+			name = "(发布机关未知)"
 		}
-		if !l.ok {
-			fmt.Fprintf(w, "  %-24s %6s %10s\n", l.name, year, "(表三不完整)")
-			continue
+		if r.Year != 0 {
+			year = fmt.Sprint(r.Year)
 		}
-		rate := "—"
-		if l.done > 0 {
-			rate = fmt.Sprintf("%.1f%%", 100*l.held/l.done)
+		vals := map[string]float64{}
+		for _, f := range r.Facts {
+			if f.Table == "applications" && f.Col == "total" && f.Value != nil {
+				vals[f.Row] = *f.Value
+			}
 		}
-		fmt.Fprintf(w, "  %-24s %6s %10.0f %10.0f %10s\n", l.name, year, l.received, l.done, rate)
+		recv, done, held := cell(vals, "new_received"), cell(vals, "processed_total"), "—"
+		if d, ok1 := vals["processed_total"]; ok1 && d > 0 {
+			if h, ok2 := vals["unable_not_held"]; ok2 {
+				held = fmt.Sprintf("%.1f%%", 100*h/d)
+			}
+		}
+		bad := validate.Failed(r.Checks)
+		rows = append(rows, []string{name, year, r.TemplateVersion, recv, done, held, fmt.Sprint(bad)})
 	}
+	fmt.Fprintln(w, "\n主要数据(表三 总计列;不掌握率 = 本机关不掌握相关政府信息 / 办理结果总计):")
+	textwidth.Table(w, "  ", rows, []bool{false, true, true, true, true, true, true})
+}
+
+func cell(vals map[string]float64, row string) string {
+	v, ok := vals[row]
+	if !ok {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+// relPath shows a path relative to the working directory when it lies below it.
+func relPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
 }

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -13,6 +14,9 @@ import (
 // Reading the flattened form: cells arrive one by one with their row and column lost. A row label opens a
 // row, the values after it belong to it, and the next label closes it. Column positions come from the
 // header labels seen before the row, put in the template's order.
+
+// pageNumber matches page numbers left by document converters: "- 3 -", "第3页", "第 3 页 共 6 页", "3/6".
+var pageNumber = regexp.MustCompile(`^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$`)
 
 // isProse tells sentences apart from labels: prose never changes the parser's state.
 func isProse(text string) bool {
@@ -32,6 +36,9 @@ func (p *parser) token(b extract.Block, bi int) {
 		p.sections[n] = true
 		p.setTable(key)
 		return
+	}
+	if pageNumber.MatchString(text) {
+		return // page furniture of a converted document, wherever it falls
 	}
 	v := ParseValue(text, false)
 	if valueLike(v, text) {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -64,7 +65,35 @@ var dropRunes = map[rune]bool{
 // Norm reduces a label to the form used for matching: compatibility forms folded (full-width to ASCII),
 // Simplified script, numbering prefixes, spaces, quotes and list commas removed, the optional phrase
 // 政府信息公开 removed, and a trailing colon dropped.
-func Norm(s string) string {
+func Norm(s string) string { return normalized(s).norm }
+
+type normForms struct{ norm, loose string }
+
+// Labels repeat across cells and documents; caching their forms keeps script conversion, the costliest
+// step, off the hot path. The cache stops growing at normCacheMax entries (prose never reaches here much).
+var (
+	normCache    sync.Map
+	normCacheLen atomic.Int64
+)
+
+const normCacheMax = 200_000
+
+func normalized(s string) normForms {
+	if v, ok := normCache.Load(s); ok {
+		return v.(normForms)
+	}
+	n := computeNorm(s)
+	f := normForms{norm: n, loose: n}
+	if l := parenthesized.ReplaceAllString(n, ""); l != "" {
+		f.loose = l
+	}
+	if normCacheLen.Add(1) <= normCacheMax {
+		normCache.Store(s, f)
+	}
+	return f
+}
+
+func computeNorm(s string) string {
 	s = norm.NFKC.String(s)
 	s = ToSimplified(s)
 	s = strings.Map(func(r rune) rune {
@@ -94,10 +123,4 @@ func Norm(s string) string {
 }
 
 // Loose is Norm with parenthesized remarks removed (部分公开(区分处理的,…) → 部分公开).
-func Loose(s string) string {
-	n := Norm(s)
-	if l := parenthesized.ReplaceAllString(n, ""); l != "" {
-		return l
-	}
-	return n
-}
+func Loose(s string) string { return normalized(s).loose }

@@ -1,0 +1,60 @@
+package parse
+
+import (
+	"testing"
+
+	"github.com/gkbench/gkbench/pipeline/report"
+)
+
+func TestParseValue(t *testing.T) {
+	num := func(f float64) *float64 { return &f }
+	cases := []struct {
+		raw   string
+		money bool
+		kind  report.CellKind
+		num   *float64
+		clean string
+	}{
+		{"0", false, report.Zero, num(0), "0"},
+		{" 0 ", false, report.Zero, num(0), "0"},
+		{"? 0", false, report.Zero, num(0), "0"},
+		{"\u00a0", false, report.Empty, nil, ""},
+		{"", false, report.Empty, nil, ""},
+		{"92486", false, report.Number, num(92486), "92486"},
+		{"92,486", false, report.Number, num(92486), "92486"},
+		{"92，486", false, report.Number, num(92486), "92486"},
+		{"９２４８６", false, report.Number, num(92486), "92486"},
+		{"1,2345", false, report.Text, nil, "1,2345"},
+		{"5098.4139", true, report.Number, num(5098.4139), "5098.4139"},
+		{"103.3879万元", true, report.Number, num(103.3879), "103.3879"},
+		{"251000元", true, report.Number, num(25.1), "251000"},
+		{"+3", false, report.Number, num(3), "+3"},
+		{"-2", false, report.Number, num(-2), "-2"},
+		{"12件", false, report.Number, num(12), "12"},
+		{"/", false, report.NotApplicable, nil, "/"},
+		{"—", false, report.NotApplicable, nil, "—"},
+		{"－", false, report.NotApplicable, nil, "-"},
+		{"无", false, report.NotApplicable, nil, "无"},
+		{"1O3", false, report.Text, nil, "1O3"},
+		{"12.3.4", false, report.Text, nil, "12.3.4"},
+		{"规章", false, report.Text, nil, "规章"},
+	}
+	for _, c := range cases {
+		v := ParseValue(c.raw, c.money)
+		if v.Kind != c.kind || v.Clean != c.clean || (v.Num == nil) != (c.num == nil) || (v.Num != nil && *v.Num != *c.num) {
+			t.Errorf("ParseValue(%q, %v) = %s %v %q, want %s %v %q", c.raw, c.money, v.Kind, deref(v.Num), v.Clean, c.kind, deref(c.num), c.clean)
+		}
+	}
+	for raw, want := range map[string]bool{"1O3": true, "12.3.4": true, "1.属于国家秘密": false, "第二十条": false, "总计": false} {
+		if got := valueLike(ParseValue(raw, false), raw); got != want {
+			t.Errorf("valueLike(%q) = %v, want %v", raw, got, want)
+		}
+	}
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
