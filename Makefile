@@ -2,7 +2,7 @@
 GO        ?= go
 BIN       := bin
 WAREHOUSE ?= data/warehouse
-CORPUS    ?= ../shared/corpus
+CORPUS    ?= $(abspath ../shared/corpus)
 FUZZTIME  ?= 30s
 # Packages whose test binaries link DuckDB (slow to build, ~100 MB); everything else stays small.
 PKGS      := ./...
