@@ -179,3 +179,25 @@ func TestBatchSurvivesBadFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeFile imports a 50 MB file from disk: it fails with a clear reason without being read whole.
+func TestHugeFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "huge.html")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(50 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	im := &Importer{Now: func() time.Time { return testNow }}
+	sum, err := im.Import(context.Background(), []string{p}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 1 || !strings.Contains(sum.Results[0].Error, "文件过大") {
+		t.Fatalf("%+v: %q", sum, sum.Results[0].Error)
+	}
+}
