@@ -541,3 +541,18 @@ func FuzzTextDocument(f *testing.F) {
 		}
 	})
 }
+
+func TestTextEntities(t *testing.T) {
+	doc, err := TextDocument("行政许可 |\n&nbsp; |\n1&#44;234 |\n危及&ldquo;三安全一稳定&rdquo; |\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range doc.Blocks {
+		got = append(got, fmt.Sprintf("%d:%q", b.Kind, b.Text))
+	}
+	want := []string{`1:"行政许可"`, `1:""`, `1:"1,234"`, `1:"危及“三安全一稳定”"`}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("blocks %v, want %v", got, want)
+	}
+}

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"html"
 	"strings"
 	"unicode/utf8"
 )
@@ -33,6 +34,10 @@ func TextDocument(text string) (*Document, error) {
 				i++
 			}
 			text = text[i+1:]
+		}
+		if strings.IndexByte(line, '&') >= 0 {
+			// Copies made from page source keep entities (&nbsp;, &#8220;): read them as the page showed them.
+			line = html.UnescapeString(line)
 		}
 		if strings.IndexByte(line, '|') < 0 {
 			if t := f.fold(line); t != "" {
