@@ -1,4 +1,5 @@
-// Command crawl keeps the gkbench dataset: `crawl import` parses local report files into the warehouse.
+// Command crawl keeps the gkbench dataset: `crawl run` crawls the registry's sources into the raw store and
+// the warehouse; `crawl import` parses local report files into the warehouse.
 package main
 
 import (
@@ -10,11 +11,15 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
 const usage = `crawl — 政府信息公开工作年度报告的采集与导入
 
 用法:
+  crawl run [--registry FILE] [--data DIR] [--every 24h | --cron "0 2 * * *"]
+      按来源登记表(默认内置北京市 16 区)抓取年度报告:遵守 robots.txt、限速、重试,
+      原始文件存入 DIR/raw/,解析结果写入 DIR/warehouse/;再次运行只发条件请求,只处理有变化的报告。
   crawl import [--warehouse DIR] [--manifest FILE.csv] [PATH...]
       解析本地文件或文件夹(HTML、GBK/UTF-8 网页、纯文本转存),按国家模板读取数据,
       校验勾稽关系,写入 Parquet 数据仓库(DIR/reports, DIR/facts, DIR/checks)。
@@ -31,9 +36,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM too: systemd stops a scheduled crawl with it, and the crawl then ends cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch args[0] {
+	case "run":
+		return runCrawl(ctx, args[1:], stdout, stderr)
 	case "import":
 		return runImport(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":

@@ -1,0 +1,276 @@
+package crawl
+
+import (
+	"net/url"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+
+	"github.com/gkbench/gkbench/pipeline/template"
+)
+
+// anchor is one <a href> of a page, resolved against the page's URL (and <base>).
+type anchor struct {
+	URL   *url.URL
+	Text  string // link text, whitespace collapsed
+	Title string // title attribute
+}
+
+// anchors lists a page's links. text is the decoded page.
+func anchors(text string, pageURL *url.URL) []anchor {
+	base := pageURL
+	z := html.NewTokenizer(strings.NewReader(text))
+	var out []anchor
+	var cur *anchor
+	var buf strings.Builder
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			tag := string(name)
+			if tag != "a" && tag != "base" {
+				continue
+			}
+			var href, title string
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				switch string(k) {
+				case "href":
+					href = strings.TrimSpace(string(v))
+				case "title":
+					title = strings.TrimSpace(string(v))
+				}
+			}
+			if tag == "base" {
+				if u, err := pageURL.Parse(href); err == nil && href != "" {
+					base = u
+				}
+				continue
+			}
+			if cur != nil {
+				cur.Text = squash(buf.String())
+				out = append(out, *cur)
+				cur = nil
+			}
+			u, ok := resolve(base, href)
+			if !ok {
+				continue
+			}
+			cur = &anchor{URL: u, Title: squash(title)}
+			buf.Reset()
+		case html.TextToken:
+			if cur != nil {
+				buf.Write(z.Text())
+			}
+		case html.EndTagToken:
+			if name, _ := z.TagName(); string(name) == "a" && cur != nil {
+				cur.Text = squash(buf.String())
+				out = append(out, *cur)
+				cur = nil
+			}
+		}
+	}
+}
+
+// resolve makes href absolute, keeping only http(s) links and dropping fragments.
+func resolve(base *url.URL, href string) (*url.URL, bool) {
+	if href == "" || strings.HasPrefix(href, "#") {
+		return nil, false
+	}
+	low := strings.ToLower(href)
+	if strings.HasPrefix(low, "javascript:") || strings.HasPrefix(low, "mailto:") || strings.HasPrefix(low, "tel:") {
+		return nil, false
+	}
+	u, err := base.Parse(href)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, false
+	}
+	u.Fragment, u.RawFragment = "", ""
+	u.Host = strings.ToLower(u.Host)
+	return u, true
+}
+
+func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+var attachmentExts = map[string]bool{".pdf": true, ".doc": true, ".docx": true, ".wps": true, ".xls": true,
+	".xlsx": true, ".txt": true}
+
+// isAttachment says whether a URL names a downloadable document rather than a page.
+func isAttachment(u *url.URL) bool { return attachmentExts[strings.ToLower(path.Ext(u.Path))] }
+
+var (
+	yearRE = regexp.MustCompile(`((?:19|20)\d\d)\s*年`)
+	// 北京市东城区人民政府2023年政府信息公开工作年度报告, …2023年度政府信息公开年报
+	titleIssuerFirst = regexp.MustCompile(`^(.*?)((?:19|20)\d\d)年度?(?:本机关)?政府信息公开`)
+	// 2023年北京市丰台区政府信息公开工作年度报告
+	titleYearFirst = regexp.MustCompile(`^((?:19|20)\d\d)年度?(.+?)政府信息公开`)
+	notReport      = []string{"解读", "图解", "答记者问", "指南", "目录", "申请表", "工作要点"}
+)
+
+// linkInfo is what a report link's text says about the report.
+type linkInfo struct {
+	Title  string
+	Issuer string
+	Year   int
+}
+
+// reportLink says whether a link's text (or title attribute) names an annual report of government
+// information disclosure with a year, and reads issuer and year from it.
+func reportLink(a anchor) (linkInfo, bool) {
+	for _, t := range []string{a.Title, a.Text} {
+		if info, ok := reportTitle(t); ok {
+			return info, true
+		}
+	}
+	return linkInfo{}, false
+}
+
+func reportTitle(t string) (linkInfo, bool) {
+	s := strings.Join(strings.Fields(template.ToSimplified(t)), "")
+	if s == "" || !yearRE.MatchString(s) {
+		return linkInfo{}, false
+	}
+	named := strings.Contains(s, "信息公开") && (strings.Contains(s, "年度报告") || strings.Contains(s, "年报")) ||
+		strings.Contains(s, "信息公开工作报告")
+	if !named {
+		return linkInfo{}, false
+	}
+	for _, w := range notReport {
+		if strings.Contains(s, w) {
+			return linkInfo{}, false
+		}
+	}
+	info := linkInfo{Title: squash(t)}
+	if m := titleIssuerFirst.FindStringSubmatch(s); m != nil {
+		info.Year, _ = strconv.Atoi(m[2])
+		info.Issuer = cleanIssuer(m[1])
+	} else if m := titleYearFirst.FindStringSubmatch(s); m != nil {
+		info.Year, _ = strconv.Atoi(m[1])
+		info.Issuer = governmentOf(cleanIssuer(m[2]))
+	} else if m := yearRE.FindStringSubmatch(s); m != nil {
+		info.Year, _ = strconv.Atoi(m[1])
+	}
+	if !plausibleIssuer(info.Issuer) {
+		info.Issuer = ""
+	}
+	return info, true
+}
+
+func cleanIssuer(s string) string {
+	s = strings.TrimPrefix(s, "关于")
+	return strings.Trim(s, " :：,，《》【】[]")
+}
+
+// governmentOf names the government of a place: "X区政府信息公开…" is the district government's report.
+func governmentOf(s string) string {
+	s = strings.TrimSuffix(s, "政府")
+	if strings.HasSuffix(s, "人民") {
+		return s + "政府"
+	}
+	if strings.HasSuffix(s, "区") || strings.HasSuffix(s, "县") || strings.HasSuffix(s, "市") {
+		return s + "人民政府"
+	}
+	return s
+}
+
+func plausibleIssuer(s string) bool {
+	n := utf8.RuneCountInString(s)
+	if n < 2 || n > 40 {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) && !strings.ContainsRune("（）()·", r) {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	// TRS: createPageHTML(10, 0, "index", "html")
+	trsPager = regexp.MustCompile(`createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([\w-]+)["']\s*,\s*["'](\w+)["']`)
+	// Hanweb and others: var countPage = 12//共多少页
+	countPage = regexp.MustCompile(`\bvar\s+countPage\s*=\s*["']?(\d+)`)
+	// index_3.html, list_2.shtml, index_bm_1.shtml
+	pageName = regexp.MustCompile(`^([\w-]+?)_(\d+)\.(s?html?)$`)
+)
+
+// scriptPages lists the other pages of a listing whose pager is written by a script, up to limit pages.
+// pattern, when set, is the site's page template ("index_{n}.html", {n} from 1).
+func scriptPages(text string, page *url.URL, pattern string, limit int) []*url.URL {
+	n := 0
+	stem, ext := "", ""
+	if m := trsPager.FindStringSubmatch(text); m != nil {
+		n, _ = strconv.Atoi(m[1])
+		stem, ext = m[3], m[4]
+	} else if m := countPage.FindStringSubmatch(text); m != nil {
+		n, _ = strconv.Atoi(m[1])
+	}
+	if n <= 1 {
+		return nil
+	}
+	n = min(n, limit)
+	dir, file := path.Split(page.Path)
+	if stem == "" {
+		stem, ext = "index", "html"
+		if m := pageName.FindStringSubmatch(file); m != nil {
+			stem, ext = m[1], m[3]
+		} else if e := path.Ext(file); file != "" && e != "" {
+			stem, ext = strings.TrimSuffix(file, e), strings.TrimPrefix(e, ".")
+		}
+	}
+	var out []*url.URL
+	for i := 0; i < n; i++ {
+		var name string
+		switch {
+		case pattern != "" && i > 0:
+			name = strings.ReplaceAll(pattern, "{n}", strconv.Itoa(i))
+		case i == 0:
+			name = stem + "." + ext
+		default:
+			name = stem + "_" + strconv.Itoa(i) + "." + ext
+		}
+		u := *page
+		u.Path = dir + name
+		u.RawPath, u.RawQuery, u.Fragment = "", "", ""
+		out = append(out, &u)
+	}
+	return out
+}
+
+// isPagination says whether link is another page of the listing at page: same directory, named like
+// index_3.html (or by the site's pattern), or the directory's first page.
+func isPagination(link, page *url.URL, pattern *regexp.Regexp) bool {
+	if link.Host != page.Host {
+		return false
+	}
+	if pattern != nil && pattern.MatchString(link.String()) {
+		return true
+	}
+	ldir, lfile := path.Split(link.Path)
+	pdir, _ := path.Split(page.Path)
+	if ldir != pdir {
+		return false
+	}
+	return pageName.MatchString(lfile) || lfile == "" || lfile == "index.html" || lfile == "index.shtml" || lfile == "index.htm"
+}
+
+// paginationRE turns a pagination_pattern hint ("index_{n}.html") into a regexp on absolute URLs.
+func paginationRE(p string) *regexp.Regexp {
+	if p == "" {
+		return nil
+	}
+	re, err := regexp.Compile(regexp.QuoteMeta(strings.ReplaceAll(p, "{n}", "\x00")) + "$")
+	if err != nil {
+		return nil
+	}
+	return regexp.MustCompile(strings.ReplaceAll(re.String(), "\x00", `\d+`))
+}
