@@ -2,21 +2,34 @@
 GO        ?= go
 BIN       := bin
 WAREHOUSE ?= data/warehouse
+OUT       ?= out
 CORPUS    ?= $(abspath ../shared/corpus)
 FUZZTIME  ?= 30s
-# Packages whose test binaries link DuckDB (slow to build, ~100 MB); everything else stays small.
 PKGS      := ./...
 
-.PHONY: all build demo test vet fmt-check bench fuzz clean sample
+.PHONY: all build demo test vet fmt-check bench fuzz clean sample analyze generate scale
 
 all: build
 
 build:
-	$(GO) build -o $(BIN)/ ./cmd/crawl
+	$(GO) build -o $(BIN)/ ./cmd/crawl ./cmd/analyze
 
 # The main job on the bundled default: import the project's own sample reports and print the summary.
 demo: build
 	$(BIN)/crawl import --quiet --warehouse $(WAREHOUSE) --manifest data/sample/manifest.csv
+	$(BIN)/analyze --warehouse $(WAREHOUSE) --db $(OUT)/gkbench.duckdb --out $(OUT)
+
+# Metrics, rankings, trends and quality tables over the warehouse (DuckDB), exported as Parquet and CSV.
+analyze: build
+	$(BIN)/analyze --warehouse $(WAREHOUSE) --db $(OUT)/gkbench.duckdb --out $(OUT)
+
+# Regenerate the SQL files derived from the metric dictionary and the template model.
+generate:
+	$(GO) generate ./pipeline/metrics
+
+# Analysis at realistic scale (16 districts × 7 years × 60 reports); prints timings.
+scale:
+	GKBENCH_SCALE=60 $(GO) test -count=1 -run '^TestScale$$' -v -timeout 30m ./pipeline/analyze/
 
 # Regenerate the bundled sample reports from the project's own generator.
 sample:
@@ -44,4 +57,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./pipeline/ingest/
 
 clean:
-	rm -rf $(BIN) $(WAREHOUSE)/reports $(WAREHOUSE)/facts $(WAREHOUSE)/checks
+	rm -rf $(BIN) $(OUT) $(WAREHOUSE)/reports $(WAREHOUSE)/facts $(WAREHOUSE)/checks
