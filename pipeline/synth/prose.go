@@ -111,15 +111,20 @@ func buildPage(r *Report, s Style) *page {
 			block{kind: bCrumb, lines: []string{"首页", "政府信息公开", "政府信息公开年报"}},
 			block{kind: bTitle, lines: []string{title}},
 			block{kind: bInfo, lines: []string{"日期：" + r.Date, "来源：" + r.Issuer, "分享：", "字号：大 中 小"}},
-			para(fmt.Sprintf("本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）第五十条编制，"+
-				"内容包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、"+
-				"存在的主要问题及改进情况、其他需要报告的事项。本报告所列数据的统计期限为%d年1月1日至%d年12月31日。", r.Year, r.Year)),
 		)
+		intro := para(fmt.Sprintf("本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）第五十条编制，"+
+			"内容包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、"+
+			"存在的主要问题及改进情况、其他需要报告的事项。本报告所列数据的统计期限为%d年1月1日至%d年12月31日。", r.Year, r.Year))
+		if s.NoProse {
+			intro = para("(本页按原报告的表格数据重新排版,正文从略。)")
+		}
+		pg.blocks = append(pg.blocks, intro)
 		for _, sec := range template.SectionHeadings {
 			pg.blocks = append(pg.blocks, block{kind: bHeading, body: true, lines: []string{cnNum(sec.Number) + "、" + sec.Heading}})
 			switch {
 			case sec.Table != "":
 				pg.blocks = append(pg.blocks, tables(sec.Number, sec.Table)...)
+			case s.NoProse:
 			case sec.Number == 1:
 				pg.blocks = append(pg.blocks, overview(r, g)...)
 			case sec.Number == 5:

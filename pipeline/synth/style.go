@@ -67,6 +67,9 @@ type Style struct {
 	LabelDrift bool
 	// TablesAsImages keeps the headings of sections 二, 三 and 四 but puts an <img> where each table was.
 	TablesAsImages bool
+	// NoProse keeps the title, chrome, section headings and tables but leaves out every prose paragraph
+	// (a note says so): for re-rendering a real report from its figures alone.
+	NoProse bool
 	// NoTitle drops the title, page chrome and all prose: the page starts with the leave-site popup and
 	// goes straight to the three tables, without section headings.
 	NoTitle bool
