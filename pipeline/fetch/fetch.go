@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -181,6 +182,23 @@ func (h *hostState) record(ok bool, cfg Config, now time.Time) {
 	}
 }
 
+// trip opens the host's circuit now, whatever the failure count.
+func (h *hostState) trip(cfg Config, now time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.openUntil, h.probing = now.Add(cfg.BreakerCooldown), false
+}
+
+// Unreachable reports whether err says the host cannot be reached at all: its name does not resolve
+// (NXDOMAIN, or no DNS server answering, as on a machine without network).
+func Unreachable(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return dnsErr.IsNotFound || (!dnsErr.IsTimeout && !dnsErr.IsTemporary)
+	}
+	return false
+}
+
 // acquire takes a parallelism slot for the host and waits for its turn in the spacing schedule.
 func (h *hostState) acquire(ctx context.Context, cfg Config) error {
 	select {
@@ -305,7 +323,13 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		failed := err != nil || Retryable(status)
 		h.record(!failed, cfg, time.Now())
-		retry := failed && n <= cfg.Retries
+		unreachable := Unreachable(err)
+		if unreachable {
+			// The name does not resolve: retrying in seconds cannot help, and every other URL of the host
+			// would fail the same way, so open its circuit at once (an offline run fails fast).
+			h.trip(cfg, time.Now())
+		}
+		retry := failed && !unreachable && n <= cfg.Retries
 		if retry {
 			// A host whose circuit just opened gets no more attempts now.
 			h.mu.Lock()

@@ -3,6 +3,7 @@ package fetch
 import (
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -216,3 +217,34 @@ func TestRedirectPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreachableHostFailsFast: a name that does not resolve is not retried and opens the host's circuit,
+// so the host's other URLs fail at once (an offline run ends in seconds, not minutes).
+func TestUnreachableHostFailsFast(t *testing.T) {
+	calls := 0
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		calls++
+		return nil, &net.DNSError{Err: "no such host", Name: r.URL.Host, IsNotFound: true}
+	})
+	tr := New(Config{Retries: 3, BackoffBase: time.Second, Delay: -1, Jitter: -1}, base)
+	start := time.Now()
+	for _, u := range []string{"http://gone.example/a", "http://gone.example/b", "http://gone.example/c"} {
+		req, _ := http.NewRequest("GET", u, nil)
+		if _, err := tr.RoundTrip(req); err == nil {
+			t.Fatalf("%s: no error", u)
+		}
+	}
+	if calls != 1 {
+		t.Errorf("%d attempts, want 1 (no retry, then the open circuit refuses)", calls)
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("took %v", d)
+	}
+	if !Unreachable(&net.DNSError{IsNotFound: true}) || Unreachable(&net.DNSError{IsTimeout: true}) || Unreachable(errors.New("x")) {
+		t.Error("Unreachable classification")
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -83,6 +83,10 @@ var CityDistricts = []CityDistrict{
 	{Host: "linjiang", Name: "临江县", Style: synth.Style{NoTitle: true}, Pager: PagerCountPage},
 }
 
+// CityDivisionCode is the sample city's made-up division code (no real code starts with 99); its districts
+// are numbered from it.
+const CityDivisionCode = 990100
+
 // RealHost serves the real report.
 const RealHost = "bjft"
 
@@ -173,13 +177,14 @@ func SampleCity(real *synth.Report) *City {
 		fmt.Fprintf(&reg, `  - id: sample-%s
     issuer: %s
     jurisdiction: %s
+    division_code: "%d"
     level: district
-    parent: 示例市
+    parent: "%d"
     start_urls:
       - url: http://{{addr %s}}%s%s
     allowed_hosts: ["{{addr %s}}"]
-    note: 示例数据(虚构)
-`, d.Host, issuer, d.Name, d.Host, cityListing, l.PageName(0), d.Host)
+    note: 示例数据(虚构;99 开头的区划代码不存在)
+`, d.Host, issuer, d.Name, CityDivisionCode+1+di, CityDivisionCode, d.Host, cityListing, l.PageName(0), d.Host)
 	}
 	if real != nil {
 		const path = "/ftq/c100059/202402/aa2bfecf3a6a43f7a0e7fca9272d642b.shtml"
