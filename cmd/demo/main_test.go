@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gkbench/gkbench/pipeline/metrics"
+	"github.com/gkbench/gkbench/pipeline/rawstore"
+	"github.com/gkbench/gkbench/pipeline/report"
+	"github.com/gkbench/gkbench/pipeline/synth"
+	"github.com/gkbench/gkbench/pipeline/template"
+	"github.com/gkbench/gkbench/pipeline/testsite"
+	"github.com/gkbench/gkbench/pipeline/warehouse"
+)
+
+func corpusTruth(t *testing.T) []byte {
+	dir := os.Getenv("GKBENCH_CORPUS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "corpus")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "truth.csv"))
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("corpus truth not found (CI must have it): %v", err)
+		}
+		t.Skipf("corpus truth not found at %s: set GKBENCH_CORPUS", dir)
+	}
+	return b
+}
+
+// TestDemo runs the whole demo on the bundled sample city and checks that the warehouse holds every
+// sample district and year with the generated figures, the real report with its truth, the correction as
+// a second version, and that the analysis and site were written.
+func TestDemo(t *testing.T) {
+	truth := corpusTruth(t)
+	real, err := synth.FromTruth(truth, "fengtai_2023.txt", "北京市丰台区人民政府", "丰台区")
+	if err != nil {
+		t.Fatal(err)
+	}
+	city := testsite.SampleCity(real)
+	dir := t.TempDir()
+	var out bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if err := demo(context.Background(), filepath.Join("..", "..", "data", "sample-city"), dir, &out, log); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	t.Log(out.String())
+
+	whDir := filepath.Join(dir, "warehouse")
+	reports, err := warehouse.ReadReports(whDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	versions, err := rawstore.ReadVersions(filepath.Join(dir, "raw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The current report of each page is its newest version.
+	current := map[string]string{} // url path → report id
+	latest := map[string]int{}
+	edited := 0
+	for _, v := range versions {
+		p := urlPath(v.URL)
+		if v.Version > latest[p] {
+			latest[p], current[p] = v.Version, v.ReportID
+		}
+		if v.Edited {
+			edited++
+		}
+	}
+	if edited != 1 {
+		t.Errorf("%d edited versions, want 1", edited)
+	}
+	byID := map[string]report.Report{}
+	for _, r := range reports {
+		byID[r.ID] = r
+	}
+	checked := 0
+	for _, cr := range city.Reports {
+		want := cr.Report
+		if cr.Host == city.Edit.Host && cr.Path == city.Edit.Path {
+			want = city.Edit.After.Report
+		}
+		id, ok := current[cr.Path]
+		if !ok {
+			t.Errorf("%s %d (%s%s) not crawled", cr.Jurisdiction, cr.Year, cr.Host, cr.Path)
+			continue
+		}
+		r := byID[id]
+		if r.Issuer != cr.Issuer || r.Year != cr.Year || r.Status != report.OK {
+			t.Errorf("%s: issuer %q year %d status %s; want %q %d ok (%v)", cr.Path, r.Issuer, r.Year, r.Status, cr.Issuer, cr.Year, r.Warnings)
+		}
+		facts, err := warehouse.ReadFacts(whDir, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[template.Cell]report.Fact{}
+		for _, f := range facts {
+			got[template.Cell{Table: f.Table, Row: f.Row, Col: f.Col}] = f
+		}
+		printed := want.Printed(cr.Style)
+		for c := range printed.Cells {
+			n, isNum := printed.Number(c)
+			f, ok := got[c]
+			switch {
+			case !ok:
+				t.Errorf("%s %d: %s missing", cr.Jurisdiction, cr.Year, c)
+			case isNum && (f.Value == nil || *f.Value != n):
+				t.Errorf("%s %d: %s = %v, want %v", cr.Jurisdiction, cr.Year, c, f.Raw, n)
+			default:
+				checked++
+			}
+		}
+	}
+	if checked < 100*200 {
+		t.Errorf("only %d figures checked", checked)
+	}
+	t.Logf("%d figures of %d reports equal the generated ones (and the real report its truth)", checked, len(city.Reports))
+
+	// The analysis flags the planted problems.
+	outDir := filepath.Join(dir, "out")
+	vals, err := metrics.ReadValues(outDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fengtai float64
+	for _, v := range vals {
+		if v.MetricKey == "unable_not_held_rate" && strings.Contains(v.EntityName, "丰台区") && v.Value != nil {
+			fengtai = *v.Value
+		}
+	}
+	if fengtai != 1305.0/2161.0 {
+		t.Errorf("丰台区 不掌握率 = %v, want 1305/2161", fengtai)
+	}
+	for _, f := range []string{"metric_values.csv", "rankings.parquet", "quality_identity.csv", "gkbench.duckdb"} {
+		if _, err := os.Stat(filepath.Join(outDir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func urlPath(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	if i := strings.Index(u, "/"); i >= 0 {
+		return u[i:]
+	}
+	return "/"
+}
