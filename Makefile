@@ -3,21 +3,38 @@ GO        ?= go
 BIN       := bin
 WAREHOUSE ?= data/warehouse
 OUT       ?= out
+SITE      ?= site
+DEMO      ?= demo
+ADDR      ?= 127.0.0.1:8080
 CORPUS    ?= $(abspath ../shared/corpus)
 FUZZTIME  ?= 30s
 PKGS      := ./...
 
-.PHONY: all build demo test vet fmt-check bench fuzz clean sample analyze generate scale
+.PHONY: all build demo serve run import-sample test vet fmt-check bench fuzz clean sample city analyze generate scale
 
 all: build
 
 build:
-	$(GO) build -o $(BIN)/ ./cmd/crawl ./cmd/analyze
+	$(GO) build -o $(BIN)/ ./cmd/crawl ./cmd/analyze ./cmd/demo
 
-# The main job on the bundled default: import the project's own sample reports and print the summary.
+# The main job on the bundled default: serve the sample city 示例市 on 127.0.0.1, crawl it with the real
+# crawler, import, analyze and render the comparison site into $(DEMO)/ (offline).
 demo: build
+	$(BIN)/demo --dir $(DEMO)
+
+# Browse the demo's site on loopback.
+serve: build
+	$(BIN)/analyze serve --site $(DEMO)/site --addr $(ADDR)
+
+# The same pipeline against the shipped registry of real sources (needs the internet; offline every source
+# fails fast and is listed).
+run: build
+	$(BIN)/crawl run --data data
+	$(BIN)/analyze --warehouse data/warehouse --raw data/raw --registry beijing --db $(OUT)/gkbench.duckdb --out $(OUT) --site $(SITE)
+
+# Import the twelve bundled sample files (one per kind of page) and print the summary.
+import-sample: build
 	$(BIN)/crawl import --quiet --warehouse $(WAREHOUSE) --manifest data/sample/manifest.csv
-	$(BIN)/analyze --warehouse $(WAREHOUSE) --db $(OUT)/gkbench.duckdb --out $(OUT)
 
 # Metrics, rankings, trends and quality tables over the warehouse (DuckDB), exported as Parquet and CSV.
 analyze: build
@@ -31,9 +48,11 @@ generate:
 scale:
 	GKBENCH_SCALE=60 $(GO) test -count=1 -run '^TestScale$$' -v -timeout 30m ./pipeline/analyze/
 
-# Regenerate the bundled sample reports from the project's own generator.
+# Regenerate the bundled samples from the project's own generator.
 sample:
 	$(GO) test ./pipeline/synth -run TestBundledSample -update
+city:
+	GKBENCH_CORPUS=$(CORPUS) $(GO) test ./pipeline/testsite -run TestBundledCity -update
 
 test: fmt-check vet
 	GKBENCH_CORPUS=$(CORPUS) $(GO) test -count=1 $(PKGS)
@@ -57,4 +76,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./pipeline/ingest/
 
 clean:
-	rm -rf $(BIN) $(OUT) $(WAREHOUSE)/reports $(WAREHOUSE)/facts $(WAREHOUSE)/checks
+	rm -rf $(BIN) $(OUT) $(SITE) $(DEMO) $(WAREHOUSE)/reports $(WAREHOUSE)/facts $(WAREHOUSE)/checks

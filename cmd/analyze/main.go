@@ -23,7 +23,11 @@ const usage = `analyze — 计算指标、同级排名、同比变化与数据�
   analyze [--warehouse DIR] [--db FILE] [--out DIR] [选项]
       读取数据仓库(crawl import 的输出),在 DuckDB 中执行 sql/ 下的全部 SQL,
       将结果写入数据库文件,并把指标值、排名、同级分布、同比变化、数据质量各表
-      导出为 Parquet 与 CSV(UTF-8 带 BOM,Excel 可直接打开中文)。
+      导出为 Parquet 与 CSV(UTF-8 带 BOM,Excel 可直接打开中文),再由导出结果
+      生成比较网站(--site,默认 site/;加 --serve 127.0.0.1:8080 随即在本机浏览)。
+
+  analyze serve [--site DIR] [--addr 127.0.0.1:8080]
+      在本机浏览已生成的比较网站(只读,仅限回环地址)。
 
   analyze --sql "SELECT …" [--db FILE] [--limit N]
       对分析数据库执行一条查询并以对齐的表格打印(供分析人员使用)。
@@ -54,9 +58,13 @@ type config struct {
 	memory                     string
 	limit                      int
 	rebuild, quiet, verbose    bool
+	site                       siteConfig
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "serve" {
+		return runServe(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
@@ -75,6 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.memory, "memory", analyze.DefaultMemoryLimit, "DuckDB 可用的`内存`上限(如 2GB、512MB)")
 	fs.BoolVar(&c.quiet, "quiet", false, "不显示进度")
 	fs.BoolVar(&c.verbose, "v", false, "输出调试日志")
+	c.site.register(fs)
 	fs.Usage = func() { printUsage(stdout, fs) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -163,7 +172,7 @@ func runBuild(ctx context.Context, c config, opt analyze.Options, stdout, stderr
 		return 1
 	}
 	printSummary(stdout, s, c.db, c.out, len(files), time.Since(start))
-	return 0
+	return c.site.afterBuild(ctx, c.out, c.warehouse, c.raw, opt.Log, stdout, stderr)
 }
 
 func runQuery(ctx context.Context, c config, opt analyze.Options, stdout, stderr, progress io.Writer) int {

@@ -99,9 +99,19 @@ func TestBuildExportAndQuery(t *testing.T) {
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := runCmd("--warehouse", wh, "--db", db, "--out", out, "--raw", raw)
+	site := filepath.Join(t.TempDir(), "site")
+	code, stdout, stderr := runCmd("--warehouse", wh, "--db", db, "--out", out, "--raw", raw, "--site", site)
 	if code != 0 {
 		t.Fatalf("code %d\n%s\n%s", code, stdout, stderr)
+	}
+	// The comparison site is built from the exports (its content is tested in site_test.go).
+	if !strings.Contains(stdout, "网站:   "+site) {
+		t.Errorf("no site line:\n%s", stdout)
+	}
+	for _, page := range []string{"index.html", "metric-unable_not_held_rate.html", "quality.html", "data/rankings.csv"} {
+		if _, err := os.Stat(filepath.Join(site, page)); err != nil {
+			t.Error(err)
+		}
 	}
 	if !strings.Contains(stdout, "分析完成") || !strings.Contains(stdout, "发布后修改 1 个网址") {
 		t.Errorf("summary:\n%s", stdout)

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gkbench/gkbench/charts"
 	"github.com/gkbench/gkbench/internal/textwidth"
 	"github.com/gkbench/gkbench/pipeline/analyze"
 	"github.com/gkbench/gkbench/pipeline/crawl"
@@ -138,7 +139,7 @@ func demo(ctx context.Context, sample, dir string, w io.Writer, log *slog.Logger
 		return fmt.Errorf("分析摘要: %w", err)
 	}
 	printSummary(w, sum)
-	site, err := buildSite(out, filepath.Join(dir, "site"))
+	site, err := buildSite(out, filepath.Join(dir, "site"), filepath.Join(dir, "warehouse"), filepath.Join(dir, "raw"), log)
 	if err != nil {
 		return fmt.Errorf("生成网站: %w", err)
 	}
@@ -161,7 +162,8 @@ func printSummary(w io.Writer, s analyze.Summary) {
 	textwidth.Table(w, "  ", rows, []bool{false, true})
 }
 
-// buildSite renders the comparison site (filled in by the charts package).
-func buildSite(out, site string) (string, error) {
-	return site, nil
+// buildSite renders the comparison site from the exports, with report titles and snapshots.
+func buildSite(out, site, warehouse, raw string, log *slog.Logger) (string, error) {
+	s, err := charts.Build(out, site, charts.Options{Warehouse: warehouse, Raw: raw, Log: log})
+	return s.Dir, err
 }
