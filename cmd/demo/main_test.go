@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/gkbench/gkbench/internal/corpus"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -18,26 +19,11 @@ import (
 	"github.com/gkbench/gkbench/pipeline/warehouse"
 )
 
-func corpusTruth(t *testing.T) []byte {
-	dir := os.Getenv("GKBENCH_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "truth.csv"))
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus truth not found (CI must have it): %v", err)
-		}
-		t.Skipf("corpus truth not found at %s: set GKBENCH_CORPUS", dir)
-	}
-	return b
-}
-
 // TestDemo runs the whole demo on the bundled sample city and checks that the warehouse holds every
 // sample district and year with the generated figures, the real report with its truth, the correction as
 // a second version, and that the analysis and site were written.
 func TestDemo(t *testing.T) {
-	truth := corpusTruth(t)
+	truth := corpus.Truth(t)
 	real, err := synth.FromTruth(truth, "fengtai_2023.txt", "北京市丰台区人民政府", "丰台区")
 	if err != nil {
 		t.Fatal(err)

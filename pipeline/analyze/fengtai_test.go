@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"context"
+	"github.com/gkbench/gkbench/internal/corpus"
 	"path/filepath"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 // importCorpus imports the shared corpus of real reports (with its manifest) into a fresh warehouse.
 func importCorpus(t *testing.T) string {
 	t.Helper()
-	dir := corpusDir(t)
+	dir := corpus.Dir(t)
 	meta, err := ingest.ReadManifest(filepath.Join(dir, "manifest.csv"))
 	if err != nil {
 		t.Fatal(err)

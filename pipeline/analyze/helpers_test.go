@@ -4,30 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/gkbench/gkbench/pipeline/analyze/fixture"
 )
-
-// corpusDir is the shared corpus of real reports (GKBENCH_CORPUS, default ../shared/corpus from the
-// repository root). Users' machines may not have it; CI always does.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("GKBENCH_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "manifest.csv")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus not found at %s (CI must have it): %v", dir, err)
-		}
-		t.Skipf("corpus not found at %s: set GKBENCH_CORPUS to run this test", dir)
-	}
-	return dir
-}
 
 // build stores the specs in a fresh warehouse and analyses it in memory.
 func build(t *testing.T, opt Options, specs ...fixture.Spec) *Analysis {

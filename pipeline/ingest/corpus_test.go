@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"encoding/csv"
+	"github.com/gkbench/gkbench/internal/corpus"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,22 +15,6 @@ import (
 	"github.com/gkbench/gkbench/pipeline/template"
 	"github.com/gkbench/gkbench/pipeline/warehouse"
 )
-
-// corpusDir is the shared corpus of real reports (GKBENCH_CORPUS, default ../shared/corpus from the
-// repository root). Users' machines may not have it; CI always does.
-func corpusDir(t *testing.T) string {
-	dir := os.Getenv("GKBENCH_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "truth.csv")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus not found at %s (CI must have it): %v", dir, err)
-		}
-		t.Skipf("corpus not found at %s: set GKBENCH_CORPUS to run this test", dir)
-	}
-	return dir
-}
 
 type truthRow struct {
 	file, table, row, col, kind, labelRow, labelCol, raw string
@@ -61,7 +46,7 @@ func readTruth(t *testing.T, path string) []truthRow {
 // TestCorpusTruth imports the real reports with their manifest into a warehouse and compares every figure
 // in truth.csv (value, cell kind, canonical labels) with what the warehouse holds.
 func TestCorpusTruth(t *testing.T) {
-	dir := corpusDir(t)
+	dir := corpus.Dir(t)
 	meta, err := ReadManifest(filepath.Join(dir, "manifest.csv"))
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package testsite
 import (
 	"bytes"
 	"flag"
+	"github.com/gkbench/gkbench/internal/corpus"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,25 +16,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the bundled sample city under data/sample-city")
 
-// corpusTruth reads the real reports' truth table (GKBENCH_CORPUS, default ../shared/corpus).
-func corpusTruth(t *testing.T) []byte {
-	dir := os.Getenv("GKBENCH_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "truth.csv"))
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus truth not found (CI must have it): %v", err)
-		}
-		t.Skipf("corpus truth not found at %s: set GKBENCH_CORPUS to check the sample city", dir)
-	}
-	return b
-}
-
 // RealFengtai is the real 丰台区 2023 report from the corpus truth.
 func realFengtai(t *testing.T) *synth.Report {
-	r, err := synth.FromTruth(corpusTruth(t), "fengtai_2023.txt", "北京市丰台区人民政府", "丰台区")
+	r, err := synth.FromTruth(corpus.Truth(t), "fengtai_2023.txt", "北京市丰台区人民政府", "丰台区")
 	if err != nil {
 		t.Fatal(err)
 	}
