@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"github.com/gkbench/gkbench/internal/corpus"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -128,6 +131,61 @@ func TestDemo(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	checkSite(t, filepath.Join(dir, "site"), city)
+}
+
+var (
+	yearTable = regexp.MustCompile(`(?s)<div class="year-table" data-year-of="ranking-unable_not_held_rate" data-year="(\d+)"[^>]*>(.*?)</table>`)
+	rankRow   = regexp.MustCompile(`(?s)</span>([^<]+)</a></th>\s*<td class="num">.*?</td>\s*<td class="num">([^<]*)</td><td class="num">([^<]*)</td>`)
+)
+
+// checkSite reads the 不掌握率 page's ranking tables: every sample district appears in every year it
+// published, with the numerator and denominator its report prints; the real report with its truth.
+func checkSite(t *testing.T, site string, city *testsite.City) {
+	page, err := os.ReadFile(filepath.Join(site, "metric-unable_not_held_rate.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := map[string][2]string{} // "区 year" → numerator, denominator
+	for _, m := range yearTable.FindAllStringSubmatch(string(page), -1) {
+		for _, r := range rankRow.FindAllStringSubmatch(m[2], -1) {
+			shown[strings.TrimSpace(r[1])+" "+m[1]] = [2]string{r[2], r[3]}
+		}
+	}
+	num := template.Cell{Table: template.Applications, Row: "unable_not_held", Col: "total"}
+	den := template.Cell{Table: template.Applications, Row: "processed_total", Col: "total"}
+	rows := 0
+	for _, cr := range city.Reports {
+		rep := cr.Report
+		if cr.Host == city.Edit.Host && cr.Path == city.Edit.Path {
+			rep = city.Edit.After.Report
+		}
+		p := rep.Printed(cr.Style)
+		n, _ := p.Number(num)
+		d, _ := p.Number(den)
+		want := [2]string{strconv.FormatFloat(n, 'f', -1, 64), strconv.FormatFloat(d, 'f', -1, 64)}
+		name := cr.Jurisdiction
+		if cr.Real {
+			name = "北京市·丰台区"
+		}
+		got, ok := shown[fmt.Sprintf("%s %d", name, cr.Year)]
+		if !ok {
+			t.Errorf("site: %s %d not in the 不掌握率 ranking", name, cr.Year)
+			continue
+		}
+		if got != want {
+			t.Errorf("site: %s %d shows %v, the report prints %v", name, cr.Year, got, want)
+		}
+		rows++
+	}
+	index, err := os.ReadFile(filepath.Join(site, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(index), "示例数据") {
+		t.Error("index does not say it shows sample data")
+	}
+	t.Logf("site: %d district-years shown with their reports' figures", rows)
 }
 
 func urlPath(u string) string {
