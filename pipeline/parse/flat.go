@@ -23,7 +23,7 @@ func isProse(text string) bool {
 	return utf8.RuneCountInString(text) > 80 || strings.ContainsAny(text, "。;；") && utf8.RuneCountInString(text) > 20
 }
 
-func (p *parser) token(b extract.Block, bi int) {
+func (p *parser) token(b extract.Block) {
 	text := strings.TrimSpace(b.Text)
 	if text == "" {
 		if b.Kind == extract.CellBlock && p.row != nil {
@@ -256,9 +256,13 @@ func (p *parser) addValue(rowKey string, col template.Column, raw, labelRow, lab
 	if val.Kind == report.Text {
 		p.warn("无法读取的数值「%s」(行「%s」,列「%s」)", strings.TrimSpace(raw), cleanLabel(labelRow), col.Label)
 	}
+	tableIdx := p.tableIdx
+	if p.inGrid != nil {
+		tableIdx = p.inGrid.Index
+	}
 	p.addFact(report.Fact{
 		Row: rowKey, Col: col.Key, Value: val.Num, Kind: val.Kind, Raw: strings.TrimSpace(raw),
 		LabelRow: cleanLabel(labelRow), LabelCol: labelCol, Mapping: mapping,
-		TableIdx: p.tableIdx, RowIdx: rowIdx, ColIdx: colIdx,
+		TableIdx: tableIdx, RowIdx: rowIdx, ColIdx: colIdx,
 	})
 }

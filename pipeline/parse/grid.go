@@ -12,13 +12,11 @@ import (
 // data row's label picks the row, and each figure is taken from the cell under its column's header.
 
 func (p *parser) grid(t *extract.Table) {
-	startTable := p.table
+	p.inGrid = t // facts from a grid name the document's own table index
 	for ri, row := range t.Rows {
 		p.gridRow(t, ri, row)
 	}
-	if p.table != nil && p.table == startTable {
-		p.tableIdx++ // a split table continues its template table, but facts keep which grid they came from
-	}
+	p.inGrid = nil
 }
 
 func (p *parser) gridRow(t *extract.Table, ri int, row []extract.Cell) {

@@ -45,13 +45,13 @@ func Parse(doc *extract.Document, yearHint int) *Result {
 		warned:   map[string]bool{},
 		sections: map[int]bool{},
 	}
-	for bi, b := range doc.Blocks {
+	for _, b := range doc.Blocks {
 		switch b.Kind {
 		case extract.TableBlock:
 			p.flushRow(false)
 			p.grid(b.Table)
 		default:
-			p.token(b, bi)
+			p.token(b)
 		}
 	}
 	p.flushRow(true)
@@ -141,9 +141,9 @@ type parser struct {
 	headers  map[string]*header // per table key: the header in force
 	row      *openRow
 	warned   map[string]bool
-	sections map[int]bool // sections whose heading was seen
-	tableIdx int          // index of the table (grid) or section being read, for provenance
-	figures  map[string]int
+	sections map[int]bool   // sections whose heading was seen
+	tableIdx int            // flattened form: count of table sections read, for provenance
+	inGrid   *extract.Table // the grid being read, if any
 }
 
 func (p *parser) warn(format string, args ...any) {

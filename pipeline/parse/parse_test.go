@@ -130,6 +130,13 @@ func TestGridHeaderMapping(t *testing.T) {
 	if len(res.Facts) != 16 {
 		t.Errorf("%d facts, want 16", len(res.Facts))
 	}
+	// Provenance: the document's table index, grid row and grid column of each figure.
+	if f := m["active.licensing.decisions"]; f.TableIdx != 0 || f.RowIdx != 2 || f.ColIdx != 1 {
+		t.Errorf("licensing at table %d row %d col %d", f.TableIdx, f.RowIdx, f.ColIdx)
+	}
+	if f := m["review_litigation.litigation_direct.upheld"]; f.TableIdx != 1 || f.RowIdx != 3 || f.ColIdx != 5 {
+		t.Errorf("litigation_direct.upheld at table %d row %d col %d", f.TableIdx, f.RowIdx, f.ColIdx)
+	}
 }
 
 func TestDetectVersion(t *testing.T) {
