@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/gkbench/gkbench/pipeline/parse"
 	"github.com/gkbench/gkbench/pipeline/template"
 )
 
@@ -107,12 +108,8 @@ var attachmentExts = map[string]bool{".pdf": true, ".doc": true, ".docx": true, 
 func isAttachment(u *url.URL) bool { return attachmentExts[strings.ToLower(path.Ext(u.Path))] }
 
 var (
-	yearRE = regexp.MustCompile(`((?:19|20)\d\d)\s*年`)
-	// 北京市东城区人民政府2023年政府信息公开工作年度报告, …2023年度政府信息公开年报
-	titleIssuerFirst = regexp.MustCompile(`^(.*?)((?:19|20)\d\d)年度?(?:本机关)?政府信息公开`)
-	// 2023年北京市丰台区政府信息公开工作年度报告
-	titleYearFirst = regexp.MustCompile(`^((?:19|20)\d\d)年度?(.+?)政府信息公开`)
-	notReport      = []string{"解读", "图解", "答记者问", "指南", "目录", "申请表", "工作要点"}
+	yearRE    = regexp.MustCompile(`((?:19|20)\d\d)\s*年`)
+	notReport = []string{"解读", "图解", "答记者问", "指南", "目录", "申请表", "工作要点"}
 )
 
 // linkInfo is what a report link's text says about the report.
@@ -149,12 +146,8 @@ func reportTitle(t string) (linkInfo, bool) {
 		}
 	}
 	info := linkInfo{Title: squash(t)}
-	if m := titleIssuerFirst.FindStringSubmatch(s); m != nil {
-		info.Year, _ = strconv.Atoi(m[2])
-		info.Issuer = cleanIssuer(m[1])
-	} else if m := titleYearFirst.FindStringSubmatch(s); m != nil {
-		info.Year, _ = strconv.Atoi(m[1])
-		info.Issuer = governmentOf(cleanIssuer(m[2]))
+	if issuer, year, ok := parse.TitleMeta(s); ok {
+		info.Issuer, info.Year = issuer, year
 	} else if m := yearRE.FindStringSubmatch(s); m != nil {
 		info.Year, _ = strconv.Atoi(m[1])
 	}
@@ -162,23 +155,6 @@ func reportTitle(t string) (linkInfo, bool) {
 		info.Issuer = ""
 	}
 	return info, true
-}
-
-func cleanIssuer(s string) string {
-	s = strings.TrimPrefix(s, "关于")
-	return strings.Trim(s, " :：,，《》【】[]")
-}
-
-// governmentOf names the government of a place: "X区政府信息公开…" is the district government's report.
-func governmentOf(s string) string {
-	s = strings.TrimSuffix(s, "政府")
-	if strings.HasSuffix(s, "人民") {
-		return s + "政府"
-	}
-	if strings.HasSuffix(s, "区") || strings.HasSuffix(s, "县") || strings.HasSuffix(s, "市") {
-		return s + "人民政府"
-	}
-	return s
 }
 
 func plausibleIssuer(s string) bool {

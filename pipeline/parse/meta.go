@@ -24,9 +24,9 @@ type Meta struct {
 
 var (
 	// 北京市通州区信访办2019年政府信息公开工作年度报告, 北京市X区人民政府2023年度政府信息公开工作年度报告
-	issuerFirst = regexp.MustCompile(`^(.*?)((?:19|20)\d\d)年度?(?:本机关)?政府信息公开(?:工作)?(?:年度)?报告`)
+	issuerFirst = regexp.MustCompile(`^(.*?)((?:19|20)\d\d)年度?(?:本机关)?政府信息公开(?:工作)?(?:年度报告|年报|报告)`)
 	// 2023年北京市丰台区政府信息公开工作年度报告
-	yearFirst = regexp.MustCompile(`^((?:19|20)\d\d)年度?(.*?)政府信息公开(?:工作)?(?:年度)?报告`)
+	yearFirst = regexp.MustCompile(`^((?:19|20)\d\d)年度?(.*?)政府信息公开(?:工作)?(?:年度报告|年报|报告)`)
 	// 2023年,丰台区… at the start of the overview
 	yearLead = regexp.MustCompile(`^((?:19|20)\d\d)年`)
 	// …2023年度政府信息公开… anywhere in the first paragraphs
@@ -54,7 +54,7 @@ func Metadata(doc *extract.Document, caller Meta) Meta {
 	}
 	set(report.FromCaller)
 	for _, t := range titleCandidates(doc) {
-		issuer, year, ok := fromTitle(t)
+		issuer, year, ok := TitleMeta(t)
 		if !ok {
 			continue
 		}
@@ -105,7 +105,10 @@ func titleCandidates(doc *extract.Document) []string {
 	return out
 }
 
-func fromTitle(t string) (issuer string, year int, ok bool) {
+// TitleMeta reads issuer and year from a report title ("北京市通州区信访办2019年政府信息公开工作年度报告",
+// "2023年北京市丰台区政府信息公开工作年度报告"); ok is false when t does not name an annual report. The
+// crawler reads listing links with it, the parser page titles: one reading for both.
+func TitleMeta(t string) (issuer string, year int, ok bool) {
 	s := strings.Join(strings.Fields(template.ToSimplified(t)), "")
 	if m := issuerFirst.FindStringSubmatch(s); m != nil && m[1] != "" {
 		y, _ := strconv.Atoi(m[2])
@@ -125,10 +128,10 @@ func fromTitle(t string) (issuer string, year int, ok bool) {
 // governmentOf names the government of a place: a report titled "X区政府信息公开工作年度报告" is the
 // district government's.
 func governmentOf(s string) string {
-	if strings.HasSuffix(s, "人民政府") {
-		return s
-	}
 	s = strings.TrimSuffix(s, "政府")
+	if strings.HasSuffix(s, "人民") {
+		return s + "政府"
+	}
 	if strings.HasSuffix(s, "区") || strings.HasSuffix(s, "县") || strings.HasSuffix(s, "市") {
 		return s + "人民政府"
 	}
@@ -138,7 +141,7 @@ func governmentOf(s string) string {
 func cleanIssuer(s string) string {
 	s = chromeCut.ReplaceAllString(s, "")
 	s = strings.TrimPrefix(s, "关于")
-	return strings.Trim(s, " :：,，《》")
+	return strings.Trim(s, " :：,，《》【】[]")
 }
 
 // JurisdictionOf is the district (or city) an issuer belongs to: 北京市丰台区人民政府 → 丰台区,

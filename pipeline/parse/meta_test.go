@@ -31,6 +31,8 @@ func TestMetadata(t *testing.T) {
 			"", "", 2022, report.FromText},
 		{"nothing known", extract.Document{Blocks: []extract.Block{{Text: "您访问的链接即将离开“海淀区人民政府”门户网站"}, {Text: "日期:2024-01-05"}}}, Meta{},
 			"", "", 0, report.NotFound},
+		{"年报 wording", extract.Document{Title: "北京市海淀区司法局2022年政府信息公开工作年报"}, Meta{},
+			"北京市海淀区司法局", "海淀区", 2022, report.FromTitle},
 		{"city government", extract.Document{Title: "淮安市人民政府2024年政府信息公开工作年度报告"}, Meta{},
 			"淮安市人民政府", "淮安市", 2024, report.FromTitle},
 	}
