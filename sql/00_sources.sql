@@ -32,6 +32,8 @@ CREATE OR REPLACE TABLE reports (
     jurisdiction_from VARCHAR NOT NULL,
     year              INTEGER,
     year_from         VARCHAR NOT NULL,
+    published_on      DATE,
+    published_from    VARCHAR,
     template_version  VARCHAR,
     version_from      VARCHAR NOT NULL,
     format            VARCHAR NOT NULL,
@@ -46,7 +48,7 @@ CREATE OR REPLACE TABLE reports (
 );
 INSERT INTO reports BY NAME
 SELECT report_id, url, source_path, sha256, issuer, issuer_from, jurisdiction, jurisdiction_from, year,
-       year_from, template_version, version_from, format, title, status, error, warnings, fact_count,
+       year_from, published_on, published_from, template_version, version_from, format, title, status, error, warnings, fact_count,
        checks_failed, parsed_at, parser_version
 FROM ${reports_parquet};
 

@@ -199,8 +199,9 @@ FROM per_url p;
 
 -- Deadline: month and day (analysis_settings) of the year after the report year: the district-government
 -- deadline for level district_government and city_government, the other one for everything else.
--- published_on comes from report_versions (matched by report id, else content hash, else URL); NULL when
--- unknown. first_seen_at is when the crawler first fetched the page: a page seen before the deadline was
+-- published_on is the date the report itself carries (reports.published_on: the listing's date passed by the
+-- crawler or a manifest, else the page's 日期/发布时间), else one from report_versions (matched by report id,
+-- else content hash, else URL); NULL when unknown. first_seen_at is when the crawler first fetched the page: a page seen before the deadline was
 -- published on time even without a date (status on_time, basis first_seen); one first seen later is unknown.
 CREATE OR REPLACE TABLE quality_publication AS
 WITH by_id AS (
@@ -218,7 +219,7 @@ by_url AS (
 dated AS (
     SELECT
         b.report_id, b.entity_name, b.issuer, b.level, b.year, b.url,
-        coalesce(i.published_on, h.published_on, u.published_on) AS published_on,
+        coalesce(b.published_on, i.published_on, h.published_on, u.published_on) AS published_on,
         least(i.first_seen_at, h.first_seen_at, u.first_seen_at) AS first_seen_at,
         CASE WHEN b.level IN ('district_government', 'city_government')
              THEN make_date(b.year + 1, s.deadline_district_month, s.deadline_district_day)

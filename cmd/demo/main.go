@@ -157,6 +157,7 @@ func printSummary(w io.Writer, s analyze.Summary) {
 		{"勾稽关系不符", fmt.Sprint(s.IdentityFailures)},
 		{"缺失的年度报告", fmt.Sprint(s.MissingReports)},
 		{"发布后修改", fmt.Sprint(s.EditedURLs)},
+		{"逾期发布", fmt.Sprint(s.LatePublications)},
 	}
 	fmt.Fprintln(w, "分析:")
 	textwidth.Table(w, "  ", rows, []bool{false, true})

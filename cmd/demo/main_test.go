@@ -131,6 +131,20 @@ func TestDemo(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	// The one report published after the deadline, by the date its listing and page print.
+	pubs, err := metrics.ReadPublication(outDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var late []string
+	for _, p := range pubs {
+		if p.Status == "late" {
+			late = append(late, fmt.Sprintf("%s %d %s %d", p.EntityName, *p.Year, p.PublishedOn.Format("2006-01-02"), *p.DaysLate))
+		}
+	}
+	if want := fmt.Sprintf("示例市凤凰区人民政府 %d %s 18", testsite.LateYear, testsite.LateDate); len(late) != 1 || late[0] != want {
+		t.Errorf("late reports %q, want [%s]", late, want)
+	}
 	checkSite(t, filepath.Join(dir, "site"), city)
 }
 

@@ -67,14 +67,17 @@ func readInputs(opt Options) (*inputs, error) {
 			if v.URL == "" || v.SHA256 == "" {
 				continue
 			}
-			var id, seen any
+			var id, seen, published any
 			if v.ReportID != "" {
 				id = v.ReportID
+			}
+			if v.PublishedOn != "" {
+				published = v.PublishedOn
 			}
 			if !v.SeenAt.IsZero() {
 				seen = v.SeenAt.UTC()
 			}
-			in.versions = append(in.versions, []any{v.URL, strings.ToLower(v.SHA256), id, seen, nil, "versions.jsonl"})
+			in.versions = append(in.versions, []any{v.URL, strings.ToLower(v.SHA256), id, seen, published, "versions.jsonl"})
 		}
 	}
 	if opt.Versions != "" {

@@ -805,7 +805,7 @@ func (c *crawler) parse(e *entry, res *result, j job) *report.Report {
 		rel = c.raw.ObjectPath(res.sum)
 	}
 	src := ingest.Source{Path: filepath.ToSlash(rel), URL: final, ContentType: contentType(res, j),
-		Issuer: j.link.Issuer, Jurisdiction: j.src.Jurisdiction, Year: j.link.Year}
+		Issuer: j.link.Issuer, Jurisdiction: j.src.Jurisdiction, Year: j.link.Year, PublishedOn: j.link.Published}
 	if j.kind == KindAttachment {
 		// The attachment's extension tells a plain-text report from a binary; the object name has none.
 		src.Path = final
@@ -847,7 +847,8 @@ func (c *crawler) store(e *entry, res *result, j job, r *report.Report) string {
 		return "failed"
 	}
 	v, added, err := c.raw.AddVersion(rawstore.Version{URL: e.url, SourceID: j.src.ID, Kind: j.kind, SHA256: res.sum,
-		ReportID: r.ID, SeenAt: res.fetchedAt, RunID: c.runID, Issuer: r.Issuer, Year: r.Year, Title: r.Title})
+		ReportID: r.ID, SeenAt: res.fetchedAt, RunID: c.runID, Issuer: r.Issuer, Year: r.Year, Title: r.Title,
+		PublishedOn: r.PublishedOn})
 	if err != nil {
 		c.log.Error("记录版本失败", "url", e.url, "err", err)
 		return "failed"

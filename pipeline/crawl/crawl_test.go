@@ -96,6 +96,9 @@ func checkWarehouse(t *testing.T, f *fixture, dir string) map[string][]report.Re
 			continue
 		}
 		r := rs[0]
+		if w.published != "" && (r.PublishedOn != w.published || r.PublishedFrom != report.FromCaller) {
+			t.Errorf("%s: published on %q (%s), the listing says %s", w.path, r.PublishedOn, r.PublishedFrom, w.published)
+		}
 		if string(r.Status) != w.status || r.Issuer != w.issuer || fmt.Sprint(r.Year) != w.year {
 			t.Errorf("%s: status %s issuer %q year %d (%s), want %s %q %s", w.path, r.Status, r.Issuer, r.Year, r.Error, w.status, w.issuer, w.year)
 		}

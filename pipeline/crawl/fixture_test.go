@@ -17,6 +17,7 @@ type expected struct {
 	issuer, year string
 	rep          *synth.Report // nil for the PDF attachment
 	status       string        // warehouse status
+	published    string        // the date the listing prints beside the link ("" to not check)
 }
 
 // fixture is two district portals and a mirror on 127.0.0.1, with every behaviour the crawler must handle.
@@ -79,7 +80,8 @@ func newFixture(t *testing.T) *fixture {
 		p := d.page
 		p.Body = synth.HTML(d.rep, d.style)
 		put("dongcheng", d.path, &p)
-		e := expected{host: "dongcheng", path: d.path, issuer: d.rep.Issuer, year: fmt.Sprint(d.rep.Year), rep: d.rep, status: "ok"}
+		e := expected{host: "dongcheng", path: d.path, issuer: d.rep.Issuer, year: fmt.Sprint(d.rep.Year), rep: d.rep, status: "ok",
+			published: "2024-03-05"}
 		f.want = append(f.want, e)
 		href := d.path
 		if i == 4 {

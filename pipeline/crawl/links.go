@@ -1,6 +1,7 @@
 package crawl
 
 import (
+	"fmt"
 	"net/url"
 	"path"
 	"regexp"
@@ -20,6 +21,7 @@ type anchor struct {
 	URL   *url.URL
 	Text  string // link text, whitespace collapsed
 	Title string // title attribute
+	Date  string // YYYY-MM-DD printed right after the link in its list row, "" when none
 }
 
 // anchors lists a page's links. text is the decoded page.
@@ -29,15 +31,30 @@ func anchors(text string, pageURL *url.URL) []anchor {
 	var out []anchor
 	var cur *anchor
 	var buf strings.Builder
+	// after is the text following the last closed link, up to the end of its list row: listings print the
+	// publication date there (<li><a>…</a><span>2024-02-05</span></li>).
+	var after strings.Builder
+	trailing := -1 // index in out of the link whose row is being read, or -1
+	closeRow := func() {
+		if trailing >= 0 {
+			out[trailing].Date = listDate(after.String())
+		}
+		trailing = -1
+		after.Reset()
+	}
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
+			closeRow()
 			return out
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			tag := string(name)
 			if tag != "a" && tag != "base" {
 				continue
+			}
+			if tag == "a" {
+				closeRow()
 			}
 			var href, title string
 			for hasAttr {
@@ -70,12 +87,21 @@ func anchors(text string, pageURL *url.URL) []anchor {
 		case html.TextToken:
 			if cur != nil {
 				buf.Write(z.Text())
+			} else if trailing >= 0 && after.Len() < 200 {
+				after.Write(z.Text())
 			}
 		case html.EndTagToken:
-			if name, _ := z.TagName(); string(name) == "a" && cur != nil {
-				cur.Text = squash(buf.String())
-				out = append(out, *cur)
-				cur = nil
+			name, _ := z.TagName()
+			switch string(name) {
+			case "a":
+				if cur != nil {
+					cur.Text = squash(buf.String())
+					out = append(out, *cur)
+					cur = nil
+					trailing = len(out) - 1
+				}
+			case "li", "tr", "dd", "p", "div", "ul", "table":
+				closeRow()
 			}
 		}
 	}
@@ -109,14 +135,16 @@ func isAttachment(u *url.URL) bool { return attachmentExts[strings.ToLower(path.
 
 var (
 	yearRE    = regexp.MustCompile(`((?:19|20)\d\d)\s*年`)
+	dateRE    = regexp.MustCompile(`((?:19|20)\d\d)\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})`)
 	notReport = []string{"解读", "图解", "答记者问", "指南", "目录", "申请表", "工作要点"}
 )
 
 // linkInfo is what a report link's text says about the report.
 type linkInfo struct {
-	Title  string
-	Issuer string
-	Year   int
+	Title     string
+	Issuer    string
+	Year      int
+	Published string // the date the listing prints beside the link
 }
 
 // reportLink says whether a link's text (or title attribute) names an annual report of government
@@ -124,6 +152,7 @@ type linkInfo struct {
 func reportLink(a anchor) (linkInfo, bool) {
 	for _, t := range []string{a.Title, a.Text} {
 		if info, ok := reportTitle(t); ok {
+			info.Published = a.Date
 			return info, true
 		}
 	}
@@ -249,4 +278,19 @@ func paginationRE(p string) *regexp.Regexp {
 		return nil
 	}
 	return regexp.MustCompile(strings.ReplaceAll(re.String(), "\x00", `\d+`))
+}
+
+// listDate reads a YYYY-MM-DD date from the text after a listing link; "" when there is none.
+func listDate(s string) string {
+	m := dateRE.FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	y, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	d, _ := strconv.Atoi(m[3])
+	if mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, mo, d)
 }

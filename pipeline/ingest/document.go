@@ -34,6 +34,7 @@ type Source struct {
 	Issuer       string
 	Jurisdiction string
 	Year         int
+	PublishedOn  string // YYYY-MM-DD, e.g. the date beside the listing's link
 }
 
 // ID is a report's stable identifier: the first 16 bytes of the SHA-256 of its content, in hex.
@@ -49,7 +50,7 @@ func Parse(src Source, data []byte, now time.Time) *report.Report {
 	id, sum := ID(data)
 	r := &report.Report{
 		ID: id, SHA256: sum, URL: src.URL, SourcePath: src.Path,
-		Issuer: src.Issuer, Jurisdiction: src.Jurisdiction, Year: src.Year,
+		Issuer: src.Issuer, Jurisdiction: src.Jurisdiction, Year: src.Year, PublishedOn: src.PublishedOn,
 		ParsedAt: now.UTC(), ParserVersion: ParserVersion,
 	}
 	fail := func(err error) *report.Report {
@@ -93,10 +94,12 @@ func Parse(src Source, data []byte, now time.Time) *report.Report {
 	}
 	r.Warnings = append(r.Warnings, doc.Warnings...)
 
-	meta := parse.Metadata(doc, parse.Meta{Issuer: src.Issuer, Jurisdiction: src.Jurisdiction, Year: src.Year})
+	meta := parse.Metadata(doc, parse.Meta{Issuer: src.Issuer, Jurisdiction: src.Jurisdiction, Year: src.Year,
+		PublishedOn: src.PublishedOn})
 	r.Title, r.Issuer, r.IssuerFrom = meta.Title, meta.Issuer, meta.IssuerFrom
 	r.Jurisdiction, r.JurisdictionFrom = meta.Jurisdiction, meta.JurisdictionFrom
 	r.Year, r.YearFrom = meta.Year, meta.YearFrom
+	r.PublishedOn, r.PublishedFrom = meta.PublishedOn, meta.PublishedFrom
 
 	res := parse.Parse(doc, r.Year)
 	r.Warnings = append(r.Warnings, res.Warnings...)
@@ -133,6 +136,9 @@ func setCallerFound(r *report.Report) {
 	}
 	if r.Year != 0 {
 		r.YearFrom = report.FromCaller
+	}
+	if r.PublishedOn != "" {
+		r.PublishedFrom = report.FromCaller
 	}
 }
 

@@ -115,6 +115,10 @@ func TestFixtures(t *testing.T) {
 			if r.Issuer != "示例市东城区人民政府" || r.Year != year || r.Jurisdiction != "东城区" {
 				t.Errorf("metadata issuer %q (%s) year %d (%s) jurisdiction %q; title %q", r.Issuer, r.IssuerFrom, r.Year, r.YearFrom, r.Jurisdiction, r.Title)
 			}
+			noChrome := (fx.html != nil && fx.html.NoTitle) || (fx.text != nil && fx.text.NoTitle)
+			if !noChrome && (r.PublishedOn != gen.Date || r.PublishedFrom != report.FromText) {
+				t.Errorf("published on %q (%s), the page says %s", r.PublishedOn, r.PublishedFrom, gen.Date)
+			}
 			got := map[template.Cell]report.Fact{}
 			unknown := map[string]int{}
 			for _, f := range r.Facts {

@@ -9,10 +9,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
-// ReadManifest reads a CSV manifest with the columns path,url,issuer,jurisdiction,year (header required,
-// any order; every column but path may be empty). Paths are relative to the manifest's folder. The result
+// ReadManifest reads a CSV manifest with the columns path,url,issuer,jurisdiction,year and optionally
+// published_on (YYYY-MM-DD) (header required, any order; every column but path may be empty). Paths are relative to the manifest's folder. The result
 // is keyed by the cleaned absolute path.
 func ReadManifest(file string) (map[string]Source, error) {
 	f, err := os.Open(file)
@@ -68,6 +69,12 @@ func ReadManifest(file string) (map[string]Source, error) {
 				return nil, fmt.Errorf("manifest %s:%d: 年份 %q 无效", file, line, y)
 			}
 			src.Year = n
+		}
+		if d := get(rec, "published_on"); d != "" {
+			if _, err := time.Parse("2006-01-02", d); err != nil {
+				return nil, fmt.Errorf("manifest %s:%d: 发布日期 %q 无效(应为 YYYY-MM-DD)", file, line, d)
+			}
+			src.PublishedOn = d
 		}
 		out[src.Path] = src
 	}

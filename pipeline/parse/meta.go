@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gkbench/gkbench/pipeline/extract"
@@ -20,6 +21,8 @@ type Meta struct {
 	JurisdictionFrom report.Found
 	Year             int
 	YearFrom         report.Found
+	PublishedOn      string // YYYY-MM-DD
+	PublishedFrom    report.Found
 }
 
 var (
@@ -35,6 +38,8 @@ var (
 	district     = regexp.MustCompile(`^([\p{Han}]{1,7}?(?:自治县|区|县|市|旗))`)
 	cityDistrict = regexp.MustCompile(`^[\p{Han}]{1,5}?市([\p{Han}]{1,7}?(?:自治县|区|县|旗))`)
 	chromeCut    = regexp.MustCompile(`[_|｜—-].*$`)
+	// 日期:2024-02-20 / 发布时间：2024年2月20日 in the page chrome above the report.
+	publishedRe = regexp.MustCompile(`(?:发布)?(?:日期|时间)\s*[:：]\s*((?:19|20)\d\d)\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})`)
 )
 
 // Metadata finds issuer, jurisdiction and year. What the caller supplies wins; then the title or a
@@ -73,6 +78,14 @@ func Metadata(doc *extract.Document, caller Meta) Meta {
 	if m.Year == 0 {
 		m.Year = yearFromText(doc)
 		set(report.FromText)
+	}
+	if m.PublishedOn != "" && m.PublishedFrom == report.NotFound {
+		m.PublishedFrom = report.FromCaller
+	}
+	if m.PublishedOn == "" {
+		if d := publishedDate(doc); d != "" {
+			m.PublishedOn, m.PublishedFrom = d, report.FromText
+		}
 	}
 	if m.Jurisdiction == "" && m.Issuer != "" {
 		m.Jurisdiction = JurisdictionOf(m.Issuer)
@@ -189,4 +202,28 @@ func yearFromText(doc *extract.Document) int {
 		}
 	}
 	return 0
+}
+
+// publishedDate reads the publication date the page chrome prints above the report (日期:…, 发布时间:…),
+// as YYYY-MM-DD; "" when there is none or it is not a real date.
+func publishedDate(doc *extract.Document) string {
+	for i, b := range doc.Blocks {
+		if b.Kind == extract.TableBlock || i > 40 {
+			break
+		}
+		t := template.ToSimplified(b.Text)
+		if _, _, ok := template.Section(strings.TrimSpace(t)); ok {
+			break // the report itself has begun: dates below are in its text
+		}
+		if m := publishedRe.FindStringSubmatch(t); m != nil {
+			y, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			d, _ := strconv.Atoi(m[3])
+			date := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+			if date.Year() == y && int(date.Month()) == mo && date.Day() == d {
+				return date.Format("2006-01-02")
+			}
+		}
+	}
+	return ""
 }

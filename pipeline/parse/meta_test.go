@@ -43,3 +43,32 @@ func TestMetadata(t *testing.T) {
 		}
 	}
 }
+
+func TestPublishedOn(t *testing.T) {
+	block := func(s ...string) extract.Document {
+		var d extract.Document
+		for _, x := range s {
+			d.Blocks = append(d.Blocks, extract.Block{Text: x})
+		}
+		return d
+	}
+	cases := []struct {
+		name   string
+		doc    extract.Document
+		caller string
+		want   string
+		from   report.Found
+	}{
+		{"chrome date", block("首页>>政府信息公开", "日期:2024-02-20 来源:北京市丰台区人民政府", "一、总体情况"), "", "2024-02-20", report.FromText},
+		{"chinese date", block("发布时间：2024年3月5日", "一、总体情况"), "", "2024-03-05", report.FromText},
+		{"listing wins", block("日期:2024-02-20"), "2024-02-19", "2024-02-19", report.FromCaller},
+		{"not a date", block("日期:2024-02-30"), "", "", report.NotFound},
+		{"date inside the report is not the publication", block("一、总体情况", "日期:2024-02-20"), "", "", report.NotFound},
+	}
+	for _, c := range cases {
+		m := Metadata(&c.doc, Meta{PublishedOn: c.caller})
+		if m.PublishedOn != c.want || m.PublishedFrom != c.from {
+			t.Errorf("%s: %q (%s), want %q (%s)", c.name, m.PublishedOn, m.PublishedFrom, c.want, c.from)
+		}
+	}
+}

@@ -83,6 +83,7 @@ type Version struct {
 	Issuer           string    `json:"issuer,omitempty"`
 	Year             int       `json:"year,omitempty"`
 	Title            string    `json:"title,omitempty"`
+	PublishedOn      string    `json:"published_on,omitempty"` // YYYY-MM-DD from the listing or the page
 }
 
 // Run is one line of runs.jsonl.

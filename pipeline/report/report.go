@@ -49,6 +49,8 @@ type Report struct {
 	JurisdictionFrom Found
 	Year             int // 0 when unknown
 	YearFrom         Found
+	PublishedOn      string // YYYY-MM-DD, from the listing or the page chrome; "" when unknown
+	PublishedFrom    Found
 	TemplateVersion  string // "2019", "2021", or "" when no table was found
 	VersionFrom      Found
 	Format           string

@@ -96,6 +96,9 @@ const (
 	MissingYear = 2021
 	EditHost    = "nanan" // corrects its EditYear report after the first crawl
 	EditYear    = 2024
+	LateHost    = "fenghuang" // publishes its LateYear report after the 31 March deadline
+	LateYear    = 2023
+	LateDate    = "2024-04-18"
 )
 
 // BrokenReports are the reports that print a wrong number (host, year).
@@ -134,6 +137,9 @@ func SampleCity(real *synth.Report) *City {
 			if d.Host == MissingHost && r.Year == MissingYear {
 				c.Missing = append(c.Missing, fmt.Sprintf("%s %d", d.Name, r.Year))
 				continue
+			}
+			if d.Host == LateHost && r.Year == LateYear {
+				r.Date = LateDate
 			}
 			broken := isBroken(d.Host, r.Year)
 			if broken {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -83,6 +84,21 @@ func (w *rowWriter) optTime(t arrow.Timestamp, null bool) {
 	b.Append(t)
 }
 
+// optDate writes a YYYY-MM-DD date, NULL when empty.
+func (w *rowWriter) optDate(s string) error {
+	b := w.next().(*array.Date32Builder)
+	if s == "" {
+		b.AppendNull()
+		return nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return fmt.Errorf("warehouse: published_on %q: %w", s, err)
+	}
+	b.Append(arrow.Date32FromTime(t))
+	return nil
+}
+
 func (w *rowWriter) end() {
 	if w.i != len(w.fields) {
 		panic(fmt.Sprintf("warehouse: row wrote %d of %d columns", w.i, len(w.fields)))
@@ -127,6 +143,10 @@ func encodeReport(r *report.Report) ([]byte, error) {
 	w.str(string(r.JurisdictionFrom))
 	w.optI32(year, r.Year == 0)
 	w.str(string(r.YearFrom))
+	if err := w.optDate(r.PublishedOn); err != nil {
+		return nil, err
+	}
+	w.str(string(r.PublishedFrom))
 	w.optStr(r.TemplateVersion)
 	w.str(string(r.VersionFrom))
 	w.str(r.Format)

@@ -145,6 +145,8 @@ func decodeReports(rec arrow.RecordBatch, out *[]report.Report) error {
 	jurFrom := col[*array.String](c, "jurisdiction_from")
 	year := col[*array.Int32](c, "year")
 	yearFrom := col[*array.String](c, "year_from")
+	published := col[*array.Date32](c, "published_on")
+	publishedFrom := col[*array.String](c, "published_from")
 	tv := col[*array.String](c, "template_version")
 	tvFrom := col[*array.String](c, "version_from")
 	format := col[*array.String](c, "format")
@@ -177,6 +179,7 @@ func decodeReports(rec arrow.RecordBatch, out *[]report.Report) error {
 			Jurisdiction:     str(jur, i),
 			JurisdictionFrom: report.Found(str(jurFrom, i)),
 			YearFrom:         report.Found(str(yearFrom, i)),
+			PublishedFrom:    report.Found(str(publishedFrom, i)),
 			TemplateVersion:  str(tv, i),
 			VersionFrom:      report.Found(str(tvFrom, i)),
 			Format:           str(format, i),
@@ -187,6 +190,9 @@ func decodeReports(rec arrow.RecordBatch, out *[]report.Report) error {
 		}
 		if year.IsValid(i) {
 			r.Year = int(year.Value(i))
+		}
+		if published.IsValid(i) {
+			r.PublishedOn = published.Value(i).ToTime().Format("2006-01-02")
 		}
 		// An empty list reads back as nil: the column cannot tell nil from empty, and nil is what a
 		// parser that found nothing to warn about produces.

@@ -20,6 +20,8 @@ var (
 	// Microseconds because DuckDB's TIMESTAMP is microsecond-based; UTC so Parquet marks the column
 	// isAdjustedToUTC and DuckDB reads it as TIMESTAMP WITH TIME ZONE.
 	tsType = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+	// A calendar date without time zone: DuckDB's DATE.
+	dateType = arrow.FixedWidthTypes.Date32
 	// The element is named "element" because that is the Parquet LIST convention the writer emits
 	// anyway; naming it so keeps the stored Arrow schema and the Parquet schema identical.
 	warningsType = arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.BinaryTypes.String, Nullable: false})
@@ -45,6 +47,8 @@ var ReportsSchema = arrow.NewSchema([]arrow.Field{
 	req("jurisdiction_from", utf8Type),
 	opt("year", int32Type),
 	req("year_from", utf8Type),
+	opt("published_on", dateType),
+	req("published_from", utf8Type),
 	opt("template_version", utf8Type),
 	req("version_from", utf8Type),
 	req("format", utf8Type),
@@ -107,6 +111,8 @@ var ChecksSchema = arrow.NewSchema([]arrow.Field{
 //	jurisdiction_from  VARCHAR       Report.JurisdictionFrom
 //	year               INTEGER NULL  Report.Year; NULL when unknown (0)
 //	year_from          VARCHAR       Report.YearFrom
+//	published_on       DATE NULL     Report.PublishedOn: the publication date the listing or page shows
+//	published_from     VARCHAR       Report.PublishedFrom (caller = listing or manifest, text = page chrome)
 //	template_version   VARCHAR NULL  Report.TemplateVersion ("2019", "2021"); NULL when ""
 //	version_from       VARCHAR       Report.VersionFrom
 //	format             VARCHAR       Report.Format

@@ -41,6 +41,8 @@ func fullReport(id string) *report.Report {
 		JurisdictionFrom: report.FromIssuer,
 		Year:             2023,
 		YearFrom:         report.FromTitle,
+		PublishedOn:      "2024-02-20",
+		PublishedFrom:    report.FromText,
 		TemplateVersion:  "2021",
 		VersionFrom:      report.FromLabels,
 		Format:           "html",
