@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gkbench/gkbench/charts"
@@ -80,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func demo(ctx context.Context, sample, dir string, w io.Writer, log *slog.Logger) error {
 	start := time.Now()
-	for _, sub := range []string{"raw", "warehouse", "out", "site", "registry.yaml", "crawl.lock"} {
+	for _, sub := range []string{"raw", "warehouse", "out", "site", "registry.yaml", "issuers.csv", "crawl.lock"} {
 		if err := os.RemoveAll(filepath.Join(dir, sub)); err != nil {
 			return fmt.Errorf("清空 %s: %w", dir, err)
 		}
@@ -122,10 +123,14 @@ func demo(ctx context.Context, sample, dir string, w io.Writer, log *slog.Logger
 		fmt.Fprintf(w, "%s:来源 %d 个,页面 %d,新报告 %d,修改 %d,未变 %d,失败 %d,请求 %d\n",
 			label, r.Sources, r.Pages, r.New, r.Changed, r.Unchanged, r.Failed, r.Requests)
 	}
+	issuers, err := writeIssuers(dir, reg)
+	if err != nil {
+		return err
+	}
 	out := filepath.Join(dir, "out")
 	a, err := analyze.Build(ctx, analyze.Options{
 		Warehouse: filepath.Join(dir, "warehouse"), DB: filepath.Join(out, "gkbench.duckdb"),
-		Registry: regPath, Raw: filepath.Join(dir, "raw"), Log: log,
+		Registry: issuers, Raw: filepath.Join(dir, "raw"), Log: log,
 	})
 	if err != nil {
 		return fmt.Errorf("分析: %w", err)
@@ -147,6 +152,27 @@ func demo(ctx context.Context, sample, dir string, w io.Writer, log *slog.Logger
 	fmt.Fprintf(w, "  数据仓库  %s\n  分析结果  %s\n  对比网站  %s\n", filepath.Join(dir, "warehouse"), out, site)
 	fmt.Fprintln(w, "浏览网站:make serve(在 http://127.0.0.1:8080/ 提供该目录)")
 	return nil
+}
+
+// writeIssuers writes the analysis's issuer registry for the sample: which issuers are expected to publish
+// which years (the sample districts 2019–2025; the one real report only for its own year, so its other
+// years are not reported missing).
+func writeIssuers(dir string, reg *registry.Registry) (string, error) {
+	var b strings.Builder
+	b.WriteString("issuer,jurisdiction,level,parent,first_year,last_year\n")
+	for _, s := range reg.Sources {
+		first, last := testsite.CityFirstYear, testsite.CityLastYear
+		parent := testsite.CityParent
+		if s.ID == testsite.RealSourceID {
+			first, last, parent = testsite.RealYear, testsite.RealYear, "北京市"
+		}
+		fmt.Fprintf(&b, "%s,%s,district_government,%s,%d,%d\n", s.Issuer, s.Jurisdiction, parent, first, last)
+	}
+	p := filepath.Join(dir, "issuers.csv")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		return "", fmt.Errorf("写入发布机关登记表: %w", err)
+	}
+	return p, nil
 }
 
 func printSummary(w io.Writer, s analyze.Summary) {

@@ -87,8 +87,14 @@ var CityDistricts = []CityDistrict{
 // are numbered from it.
 const CityDivisionCode = 990100
 
-// RealHost serves the real report.
-const RealHost = "bjft"
+// RealHost serves the real report; RealSourceID is its registry source and RealYear its year.
+const (
+	RealHost     = "bjft"
+	RealSourceID = "beijing-fengtai-2023"
+	RealYear     = 2023
+	// CityParent is the sample districts' parent in the analysis (their peers are each other).
+	CityParent = "示例市"
+)
 
 // Sample quirks, named so tests and the demo can find them.
 const (
@@ -200,9 +206,9 @@ func SampleCity(real *synth.Report) *City {
 		l := Listing{Portal: "北京市丰台区人民政府(据公开报告重排)", Column: "区政府年报", Ext: "shtml"}
 		pages := l.Pages([]Link{{Href: path, Text: synth.ReportTitle(real, style), Date: real.Date}})
 		put(RealHost, "/ftq/c100059/"+l.PageName(0), pages[0])
-		c.Reports = append(c.Reports, CityReport{Host: RealHost, Path: path, SourceID: "beijing-fengtai-2023", Issuer: real.Issuer,
+		c.Reports = append(c.Reports, CityReport{Host: RealHost, Path: path, SourceID: RealSourceID, Issuer: real.Issuer,
 			Jurisdiction: real.Jurisdiction, Year: real.Year, Report: real, Style: style, Real: true})
-		fmt.Fprintf(&reg, `  - id: beijing-fengtai-2023
+		fmt.Fprintf(&reg, `  - id: `+RealSourceID+`
     issuer: 北京市丰台区人民政府
     jurisdiction: 丰台区
     division_code: "110106"
