@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gkbench/gkbench/pipeline/decode"
 	"github.com/gkbench/gkbench/pipeline/metrics"
 )
 
@@ -282,9 +283,29 @@ func snapshotExt(format string) string {
 	return ".bin"
 }
 
+// snapshot is one document's copies in the site.
+type snapshot struct {
+	Raw string // site-relative path of the bytes exactly as fetched or imported (the evidence, hash-checked)
+	// Text is the site-relative path of a UTF-8 rendering of a page or text document, "" for other formats or
+	// when the bytes do not decode. The original bytes are often GBK, which browsers misread in a .txt that
+	// names no charset (always so when the site is opened from disk); the rendering is for reading, Raw stays
+	// the record.
+	Text    string
+	Charset string // the charset pipeline/decode read the bytes as, for the note beside the link
+	Source  string // where that charset came from: bom, meta, sniff or default
+}
+
+// textSuffix names the UTF-8 rendering beside a snapshot; Handler serves it with charset=utf-8.
+const textSuffix = ".utf8.txt"
+
+// utf8BOM starts each rendering: a browser opening the site from disk has no Content-Type header to read the
+// charset from, and a BOM is the one signal every browser honours for plain text.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
 // copySnapshots copies each report's raw snapshot into raw/, named by its content hash, checking the bytes
-// still hash to what the report was parsed from. It returns site-relative paths by report id.
-func copySnapshots(m *model, dir string, opt Options, log *slog.Logger) (map[string]string, error) {
+// still hash to what the report was parsed from, and writes the UTF-8 rendering of pages and text beside it.
+// It returns the copies by report id.
+func copySnapshots(m *model, dir string, opt Options, log *slog.Logger) (map[string]snapshot, error) {
 	if len(m.d.Docs) == 0 {
 		return nil, nil
 	}
@@ -292,32 +313,59 @@ func copySnapshots(m *model, dir string, opt Options, log *slog.Logger) (map[str
 	if limit <= 0 {
 		limit = 32 << 20
 	}
-	out := map[string]string{}
-	done := map[string]string{}
+	out := map[string]snapshot{}
+	done := map[string]snapshot{} // by content hash; Raw "" when the copy failed
 	for id, doc := range m.d.Docs {
 		if doc.Snapshot == "" || len(doc.SHA256) != 64 || !isHex(doc.SHA256) {
 			continue
 		}
-		rel := "raw/" + doc.SHA256 + snapshotExt(doc.Format)
-		if p, ok := done[doc.SHA256]; ok {
-			if p != "" {
-				out[id] = p
+		if s, ok := done[doc.SHA256]; ok {
+			if s.Raw != "" {
+				out[id] = s
 			}
 			continue
 		}
 		if err := os.MkdirAll(filepath.Join(dir, "raw"), 0o755); err != nil {
 			return nil, err
 		}
-		_, err := copyFile(doc.Snapshot, filepath.Join(dir, filepath.FromSlash(rel)), limit, doc.SHA256)
-		if err != nil {
+		ext := snapshotExt(doc.Format)
+		s := snapshot{Raw: "raw/" + doc.SHA256 + ext}
+		dst := filepath.Join(dir, filepath.FromSlash(s.Raw))
+		if _, err := copyFile(doc.Snapshot, dst, limit, doc.SHA256); err != nil {
 			log.Warn("原始快照未复制", "report", id, "file", doc.Snapshot, "err", err)
-			done[doc.SHA256] = ""
+			done[doc.SHA256] = snapshot{}
 			continue
 		}
-		done[doc.SHA256] = rel
-		out[id] = rel
+		if ext == ".txt" {
+			if err := writeTextRendering(dst, &s); err != nil {
+				log.Warn("原始快照未能转为 UTF-8 文本", "report", id, "file", doc.Snapshot, "err", err)
+			}
+		}
+		done[doc.SHA256] = s
+		out[id] = s
 	}
 	return out, nil
+}
+
+// writeTextRendering decodes the copied snapshot at raw (pipeline/decode, as the parser reads it; the
+// fetch's Content-Type is not kept with the document, so only BOM, <meta> and the bytes decide) and writes
+// the text beside it, filling in s.Text, s.Charset and s.Source.
+func writeTextRendering(raw string, s *snapshot) error {
+	b, err := os.ReadFile(raw)
+	if err != nil {
+		return err
+	}
+	text, info, err := decode.Decode(b, "")
+	if err != nil {
+		return err
+	}
+	dst := strings.TrimSuffix(raw, ".txt") + textSuffix
+	if err := os.WriteFile(dst, append(utf8BOM, text...), 0o644); err != nil {
+		return err
+	}
+	s.Text = strings.TrimSuffix(s.Raw, ".txt") + textSuffix
+	s.Charset, s.Source = info.Charset, info.Source
+	return nil
 }
 
 func isHex(s string) bool {

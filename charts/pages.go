@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gkbench/gkbench/pipeline/decode"
 	"github.com/gkbench/gkbench/pipeline/metrics"
 	tpl "github.com/gkbench/gkbench/pipeline/template"
 )
@@ -59,7 +60,7 @@ type renderer struct {
 	site      *siteInfo
 	tmpl      map[string]*template.Template
 	downloads []download
-	snaps     map[string]string
+	snaps     map[string]snapshot
 	pubs      map[string]*metrics.Publication
 }
 
@@ -97,7 +98,7 @@ var funcs = template.FuncMap{
 	},
 }
 
-func newRenderer(m *model, opt Options, downloads []download, snaps map[string]string) (*renderer, error) {
+func newRenderer(m *model, opt Options, downloads []download, snaps map[string]snapshot) (*renderer, error) {
 	gen := opt.Generated
 	if gen.IsZero() {
 		gen = time.Now()
@@ -623,6 +624,7 @@ type districtGroup struct {
 type reportRow struct {
 	ID, Year, Version, Status, StatusClass string
 	Title, URL, Snapshot, SnapshotKind     string
+	SnapshotText, SnapshotNote             string // the UTF-8 rendering and which charset it was decoded from
 	Facts, ChecksFailed                    int
 	Publication, Error                     string
 	Primary                                bool
@@ -765,11 +767,15 @@ func (r *renderer) reportRow(rep metrics.QualityReport) reportRow {
 			row.URL = webURL(doc.URL)
 		}
 	}
-	if s := r.snaps[rep.ReportID]; s != "" {
-		row.Snapshot = s
-		row.SnapshotKind = map[string]string{".txt": "源代码", ".pdf": "PDF", ".docx": "Word", ".doc": "Word"}[filepath.Ext(s)]
+	if s := r.snaps[rep.ReportID]; s.Raw != "" {
+		row.Snapshot = s.Raw
+		row.SnapshotKind = map[string]string{".txt": "原始字节", ".pdf": "PDF", ".docx": "Word", ".doc": "Word"}[filepath.Ext(s.Raw)]
 		if row.SnapshotKind == "" {
 			row.SnapshotKind = "文件"
+		}
+		if s.Text != "" {
+			row.SnapshotText = s.Text
+			row.SnapshotNote = charsetNote(s.Charset, s.Source)
 		}
 	}
 	if pub := r.pubs[rep.ReportID]; pub != nil {
@@ -779,6 +785,27 @@ func (r *renderer) reportRow(rep metrics.QualityReport) reportRow {
 		}
 	}
 	return row
+}
+
+// charsetNote says how a snapshot's bytes were decoded for its UTF-8 rendering.
+func charsetNote(charset, source string) string {
+	name := strings.ToUpper(charset)
+	if charset == "gb18030" {
+		// pipeline/decode reads GBK and GB2312 pages as GB18030, their superset; say so, since the page
+		// itself usually declares gbk or gb2312.
+		name = "GB18030(兼容 GBK、GB2312)"
+	}
+	why := map[string]string{decode.SourceBOM: "依据字节顺序标记", decode.SourceMeta: "依据网页 <meta> 声明",
+		decode.SourceHeader: "依据 HTTP 头声明", decode.SourceSniff: "未声明字符集,按内容判断",
+		decode.SourceDefault: "未声明字符集,按默认"}[source]
+	note := "按 " + name + " 解码"
+	if strings.HasSuffix(name, ")") {
+		note = "按 " + name + "解码" // no space after a full-width bracket
+	}
+	if why == "" {
+		return note
+	}
+	return note + "(" + why + ")"
 }
 
 // keyLabel names the row or column an identity check is about.

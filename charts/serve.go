@@ -50,9 +50,18 @@ func Handler(siteDir string) http.Handler {
 		h.Set("Content-Security-Policy", csp)
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-cache")
-		if strings.HasPrefix(p, "/raw/") && strings.HasSuffix(p, ".txt") {
-			// A snapshot's charset is whatever the page used (often GBK); let the browser guess it.
-			h.Set("Content-Type", "text/plain")
+		if strings.HasPrefix(p, "/raw/") {
+			switch {
+			case strings.HasSuffix(p, textSuffix):
+				h.Set("Content-Type", "text/plain; charset=utf-8")
+			case strings.HasSuffix(p, ".txt"):
+				// The original bytes: their charset is whatever the page used (often GBK), so name none rather
+				// than the utf-8 FileServer would; the UTF-8 rendering beside them is for reading.
+				h.Set("Content-Type", "text/plain")
+			case strings.HasSuffix(p, ".bin"):
+				// Unknown formats: FileServer would sniff them, and a page saved as .bin could come out text/html.
+				h.Set("Content-Type", "application/octet-stream")
+			}
 		}
 		files.ServeHTTP(w, r)
 	})
