@@ -230,6 +230,35 @@ func (p *parser) finish() {
 		}
 	}
 	sort.SliceStable(p.res.Facts, func(i, j int) bool { return tableOrder(p.res.Facts[i].Table) < tableOrder(p.res.Facts[j].Table) })
+	p.warnDuplicates()
+}
+
+// warnDuplicates says when a figure was read more than once with different values (a page holding two
+// reports, or 全区 and 本级 tables side by side): every reading is kept, and the analysis shows them.
+func (p *parser) warnDuplicates() {
+	type key struct{ table, row, col string }
+	seen := map[key]string{}
+	differ := map[key]bool{}
+	var order []key
+	for _, f := range p.res.Facts {
+		if f.Row == "" {
+			continue
+		}
+		k := key{f.Table, f.Row, f.Col}
+		raw, ok := seen[k]
+		if !ok {
+			seen[k] = f.Raw
+			continue
+		}
+		if raw != f.Raw && !differ[k] {
+			differ[k] = true
+			order = append(order, k)
+		}
+	}
+	if len(order) > 0 {
+		k := order[0]
+		p.warn("有 %d 个数据在文档中出现多次且数值不同(如 %s.%s.%s),可能一页中有多份报告或多套表格", len(order), k.table, k.row, k.col)
+	}
 }
 
 func tableOrder(key string) int {

@@ -158,3 +158,22 @@ func TestDetectVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestDuplicateFiguresWarn(t *testing.T) {
+	row := func(v string) string {
+		return "一、本年新收政府信息公开申请数量 |\n" + strings.Repeat(v+" |\n", 7)
+	}
+	res := Parse(textDoc(t, t3Head+row("1")+t3Head+row("2")), 2023)
+	if len(res.Facts) != 14 {
+		t.Fatalf("%d facts, want 14 (both readings kept)", len(res.Facts))
+	}
+	if w := strings.Join(res.Warnings, "\n"); !strings.Contains(w, "有 7 个数据在文档中出现多次且数值不同") {
+		t.Errorf("warnings %q", w)
+	}
+	same := Parse(textDoc(t, t3Head+row("1")+t3Head+row("1")), 2023)
+	for _, w := range same.Warnings {
+		if strings.Contains(w, "出现多次") {
+			t.Errorf("identical repeats warned: %q", w)
+		}
+	}
+}
