@@ -161,12 +161,10 @@ func coverage(v template.Version, facts []report.Fact) []string {
 	for _, tb := range tpl.Tables {
 		switch {
 		case got[tb.Key] == 0:
-			out = append(out, fmt.Sprintf("缺少表%s(%s)", chinese(tb.Number), tb.Heading))
+			out = append(out, fmt.Sprintf("缺少表%s(%s)", template.Numeral(tb.Number), tb.Heading))
 		case got[tb.Key] < want[tb.Key]:
-			out = append(out, fmt.Sprintf("表%s(%s)只读到 %d/%d 个数据", chinese(tb.Number), tb.Heading, got[tb.Key], want[tb.Key]))
+			out = append(out, fmt.Sprintf("表%s(%s)只读到 %d/%d 个数据", template.Numeral(tb.Number), tb.Heading, got[tb.Key], want[tb.Key]))
 		}
 	}
 	return out
 }
-
-func chinese(n int) string { return []string{"零", "一", "二", "三", "四"}[n] }

@@ -176,12 +176,12 @@ func (p *parser) flushRow(eof bool) {
 	mapping := ByLabel
 	if !trusted {
 		if r.row == nil {
-			p.warn("表%s中未知行「%s」的列标题无法识别,未取该行数据", chineseNumeral(t.Number), r.label)
+			p.warn("表%s中未知行「%s」的列标题无法识别,未取该行数据", template.Numeral(t.Number), r.label)
 			return
 		}
 		cols = requiredCols(want)
 		mapping = ByOrder
-		p.warn("表%s的列标题缺失或不完整,按模板列顺序取数", chineseNumeral(t.Number))
+		p.warn("表%s的列标题缺失或不完整,按模板列顺序取数", template.Numeral(t.Number))
 	}
 	label := r.label
 	if !p.fitValues(label, len(r.values), len(cols), eof) {
@@ -191,7 +191,7 @@ func (p *parser) flushRow(eof bool) {
 	if r.row != nil {
 		rowKey = r.row.Key
 	} else {
-		p.warn("表%s中有模板未列出的行「%s」,已保留为无行键的数据", chineseNumeral(t.Number), label)
+		p.warn("表%s中有模板未列出的行「%s」,已保留为无行键的数据", template.Numeral(t.Number), label)
 	}
 	colLabels := map[string]string{}
 	for i, c := range h.order {
@@ -236,7 +236,7 @@ func (p *parser) flushHeaderRows(r *openRow, h *header, eof bool) {
 	mapping := ByLabel
 	if h.partial || len(h.order) != len(slots) || len(h.groups) != len(t.Rows) {
 		mapping = ByOrder
-		p.warn("表%s的列标题缺失或不完整(如「结果纠正」只剩「结果」),按模板列顺序取数", chineseNumeral(t.Number))
+		p.warn("表%s的列标题缺失或不完整(如「结果纠正」只剩「结果」),按模板列顺序取数", template.Numeral(t.Number))
 	}
 	if !p.fitValues(t.Heading, len(r.values), len(slots), eof) {
 		return

@@ -181,7 +181,7 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 	cellsFor, ok := p.cellsByHeader(h, origin, labelEnd, want)
 	if !ok {
 		if rowT == nil {
-			p.warn("表%s中未知行「%s」的列标题无法识别,未取该行数据", chineseNumeral(tb.Number), label)
+			p.warn("表%s中未知行「%s」的列标题无法识别,未取该行数据", template.Numeral(tb.Number), label)
 			return
 		}
 		// No header in force: place the values after the label in the template's order, if they fit.
@@ -192,7 +192,7 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 			}
 		}
 		cols := requiredCols(want)
-		p.warn("表%s的列标题缺失或不完整,按模板列顺序取数", chineseNumeral(tb.Number))
+		p.warn("表%s的列标题缺失或不完整,按模板列顺序取数", template.Numeral(tb.Number))
 		if !p.fitValues(label, len(vals), len(cols), false) {
 			return
 		}
@@ -202,7 +202,7 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 		return
 	}
 	if rowT == nil {
-		p.warn("表%s中有模板未列出的行「%s」,已保留为无行键的数据", chineseNumeral(tb.Number), label)
+		p.warn("表%s中有模板未列出的行「%s」,已保留为无行键的数据", template.Numeral(tb.Number), label)
 	}
 	for _, col := range want {
 		c, found := cellsFor[col.Key]
@@ -294,7 +294,7 @@ func (p *parser) gridHeaderRows(ri int, origin []extract.Cell, labelEnd int, h *
 			slots = append(slots, [2]int{i, j})
 		}
 	}
-	p.warn("表%s的列标题缺失或不完整,按模板列顺序取数", chineseNumeral(tb.Number))
+	p.warn("表%s的列标题缺失或不完整,按模板列顺序取数", template.Numeral(tb.Number))
 	if !p.fitValues(tb.Heading, len(vals), len(slots), false) {
 		return
 	}

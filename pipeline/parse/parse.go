@@ -226,7 +226,7 @@ func (p *parser) finish() {
 		key := template.SectionHeadings[n-1].Table
 		if !have[key] {
 			p.res.HeadingsWithoutTables++
-			p.warn("第%s部分有标题但没有表格数据(表格可能是图片或被删除)", chineseNumeral(n))
+			p.warn("第%s部分有标题但没有表格数据(表格可能是图片或被删除)", template.Numeral(n))
 		}
 	}
 	sort.SliceStable(p.res.Facts, func(i, j int) bool { return tableOrder(p.res.Facts[i].Table) < tableOrder(p.res.Facts[j].Table) })
@@ -269,10 +269,6 @@ func tableOrder(key string) int {
 		return 3
 	}
 	return 4
-}
-
-func chineseNumeral(n int) string {
-	return []string{"零", "一", "二", "三", "四", "五", "六"}[n]
 }
 
 // cleanLabel trims a label for storage as found.

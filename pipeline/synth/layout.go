@@ -75,28 +75,19 @@ func (l labeler) punct(s string) string {
 	return fullWidthPunct.Replace(s)
 }
 
-var cnDigits = []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
-
-func cnNum(n int) string {
-	if n > 0 && n < len(cnDigits) {
-		return cnDigits[n]
-	}
-	return ""
-}
-
 // top, sub and item number table-3 labels as the template does (一、 （一） 1.); LabelDrift drops them.
 func (l labeler) top(n int, s string) string {
 	if l.s.LabelDrift {
 		return s
 	}
-	return cnNum(n) + "、" + s
+	return template.Numeral(n) + "、" + s
 }
 
 func (l labeler) sub(n int, s string) string {
 	if l.s.LabelDrift {
 		return s
 	}
-	return "（" + cnNum(n) + "）" + s
+	return "（" + template.Numeral(n) + "）" + s
 }
 
 func (l labeler) item(n int, s string) string {

@@ -120,7 +120,7 @@ func buildPage(r *Report, s Style) *page {
 		}
 		pg.blocks = append(pg.blocks, intro)
 		for _, sec := range template.SectionHeadings {
-			pg.blocks = append(pg.blocks, block{kind: bHeading, body: true, lines: []string{cnNum(sec.Number) + "、" + sec.Heading}})
+			pg.blocks = append(pg.blocks, block{kind: bHeading, body: true, lines: []string{template.Numeral(sec.Number) + "、" + sec.Heading}})
 			switch {
 			case sec.Table != "":
 				pg.blocks = append(pg.blocks, tables(sec.Number, sec.Table)...)

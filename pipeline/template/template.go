@@ -197,3 +197,14 @@ func ForYear(year int) Version {
 	}
 	return V2021
 }
+
+var numerals = []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
+
+// Numeral is the Chinese numeral the template numbers its sections and items with (3 → 三); "" outside
+// 1–10.
+func Numeral(n int) string {
+	if n > 0 && n < len(numerals) {
+		return numerals[n]
+	}
+	return ""
+}

@@ -130,6 +130,9 @@ func TestTemplateShape(t *testing.T) {
 			}
 		}
 	}
+	if Numeral(3) != "三" || Numeral(10) != "十" || Numeral(0) != "" || Numeral(11) != "" {
+		t.Error("Numeral")
+	}
 	if ForYear(2020) != V2019 || ForYear(2021) != V2021 || ForYear(0) != V2021 {
 		t.Error("ForYear")
 	}
