@@ -2,7 +2,7 @@ package parse
 
 import (
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -40,8 +40,7 @@ func (p *parser) token(b extract.Block) {
 	if pageNumber.MatchString(text) {
 		return // page furniture of a converted document, wherever it falls
 	}
-	v := ParseValue(text, false)
-	if valueLike(v, text) {
+	if isValue(text) {
 		if p.row != nil {
 			p.row.values = append(p.row.values, valueToken{raw: text, line: b.Line})
 			return
@@ -118,29 +117,23 @@ func (p *parser) token(b extract.Block) {
 	}
 }
 
-// headerColumns returns the header's columns in template order, and whether they can be trusted.
+// headerColumns returns the header's columns in template order, and whether they can be trusted. It runs
+// for every row of the flattened form: a handful of columns, so loops instead of maps.
 func (p *parser) headerColumns(h *header, want []template.Column) ([]template.Column, bool) {
-	pos := map[string]int{}
-	for i, c := range p.table.Cols {
-		pos[c.Key] = i
-	}
-	wanted := map[string]bool{}
-	for _, c := range want {
-		wanted[c.Key] = true
-	}
-	seen := map[string]bool{}
-	var out []template.Column
+	out := make([]template.Column, 0, len(h.order))
 	for _, c := range h.order {
-		if seen[c.Key] {
+		if slices.ContainsFunc(out, func(o template.Column) bool { return o.Key == c.Key }) {
 			continue
 		}
-		seen[c.Key] = true
-		if !wanted[c.Key] {
+		if !slices.ContainsFunc(want, func(w template.Column) bool { return w.Key == c.Key }) {
 			return nil, false
 		}
 		out = append(out, *c)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return pos[out[i].Key] < pos[out[j].Key] })
+	pos := func(c template.Column) int {
+		return slices.IndexFunc(p.table.Cols, func(t template.Column) bool { return t.Key == c.Key })
+	}
+	slices.SortStableFunc(out, func(a, b template.Column) int { return pos(a) - pos(b) })
 	return out, len(out) > 0 && !h.partial
 }
 
@@ -193,14 +186,10 @@ func (p *parser) flushRow(eof bool) {
 	} else {
 		p.warn("表%s中有模板未列出的行「%s」,已保留为无行键的数据", template.Numeral(t.Number), label)
 	}
-	colLabels := map[string]string{}
-	for i, c := range h.order {
-		colLabels[c.Key] = cleanLabel(h.labels[i])
-	}
 	for i, v := range r.values[:min(len(r.values), len(cols))] {
-		lc := colLabels[cols[i].Key]
-		if mapping == ByOrder {
-			lc = ""
+		lc := ""
+		if mapping == ByLabel {
+			lc = cleanLabel(h.labelOf(cols[i].Key))
 		}
 		p.addValue(rowKey, cols[i], v.raw, label, lc, mapping, v.line, i)
 	}

@@ -52,7 +52,7 @@ func (p *parser) gridRow(t *extract.Table, ri int, row []extract.Cell) {
 	}
 	hasValue := false
 	for _, c := range nonEmpty {
-		if valueLike(ParseValue(c.Text, false), c.Text) {
+		if isValue(c.Text) {
 			hasValue = true
 			break
 		}
@@ -137,7 +137,7 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 	seen := map[[2]int]bool{}
 	for _, c := range row {
 		text := strings.TrimSpace(c.Text)
-		if text == "" || valueLike(ParseValue(text, false), text) {
+		if text == "" || isValue(text) {
 			continue
 		}
 		if seen[[2]int{c.Row, c.Col}] {

@@ -116,6 +116,16 @@ type header struct {
 	closed  bool                     // a data row followed: the next header label starts a new header
 }
 
+// labelOf is the label last seen for a column of the flattened form's header.
+func (h *header) labelOf(key string) string {
+	for i := len(h.order) - 1; i >= 0; i-- {
+		if h.order[i].Key == key {
+			return h.labels[i]
+		}
+	}
+	return ""
+}
+
 func newHeader() *header {
 	return &header{cols: map[int]*template.Column{}, rows: map[int]*template.Row{}, labels: map[int]string{}}
 }

@@ -1,6 +1,8 @@
 package parse
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/gkbench/gkbench/pipeline/report"
@@ -57,4 +59,37 @@ func deref(p *float64) any {
 		return nil
 	}
 	return *p
+}
+
+// refNumber is the regular expression ParseValue's scanner replaced; the fuzz target below holds the two
+// to the same answers.
+var refNumber = regexp.MustCompile(`^([+-])?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|元|万|件|个|项|条|次|人次)?$`)
+
+func FuzzScanNumber(f *testing.F) {
+	for _, s := range []string{"0", "92,486", "1,2345", "5098.4139", "103.3879万元", "+3", "-2", "12件", "1O3", "12.3.4",
+		",1", "1,", "1,234,567.8", "1.", ".5", "0,123", "1,234.5,6", "3人次", "3次人", "-", "+", "123456789012345678901234567890"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m := refNumber.FindStringSubmatch(s)
+		n, ok := scanNumber(s)
+		if ok != (m != nil) {
+			t.Fatalf("scanNumber(%q) ok=%v, regexp %v", s, ok, m)
+		}
+		if !ok {
+			return
+		}
+		if got, want := s[:n.end], m[1]+m[2]+m[3]; got != want || n.negative != (m[1] == "-") || n.commas != strings.Contains(m[2], ",") || s[n.end:] != m[4] {
+			t.Fatalf("scanNumber(%q) = %+v (%q), regexp %q", s, n, got, m)
+		}
+	})
+}
+
+// TestParseValueAllocs: telling a value from a label costs no allocation for plain cells.
+func TestParseValueAllocs(t *testing.T) {
+	for _, s := range []string{"92486", " 0 ", "规章", "/", "5098.4139", "本机关不掌握相关政府信息"} {
+		if n := testing.AllocsPerRun(100, func() { readValue(s, false) }); n != 0 {
+			t.Errorf("readValue(%q): %v allocations", s, n)
+		}
+	}
 }

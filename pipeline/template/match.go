@@ -3,6 +3,7 @@ package template
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // How says how a label was matched to a template key.
@@ -44,14 +45,14 @@ func appendUniq(s []int, v int) []int {
 
 // lookup returns candidate entries for label and how they matched.
 func (ix *index) lookup(label string) ([]int, How) {
-	n := Norm(label)
+	f := normalized(label)
+	n, l := f.norm, f.loose
 	if n == "" {
 		return nil, NoMatch
 	}
 	if c := ix.exact[n]; len(c) > 0 {
 		return c, Exact
 	}
-	l := Loose(label)
 	if c := ix.loose[l]; len(c) > 0 {
 		return c, LooseHow
 	}
@@ -59,7 +60,7 @@ func (ix *index) lookup(label string) ([]int, How) {
 		return c, LooseHow
 	}
 	// A truncated label: at least two characters and the prefix of exactly one known label.
-	if len([]rune(l)) >= 2 {
+	if utf8.RuneCountInString(l) >= 2 {
 		var hits []int
 		for i, k := range ix.norms {
 			if strings.HasPrefix(k, l) && k != l {
@@ -77,24 +78,20 @@ type tableIndex struct {
 	rows, cols, anchors *index
 }
 
-var (
-	idxMu sync.Mutex
-	idx   = map[*Table]*tableIndex{}
-)
+// indexes holds each table's tableIndex, built on first use; reads take no lock.
+var indexes sync.Map // *Table → *tableIndex
 
 func (t *Table) index() *tableIndex {
-	idxMu.Lock()
-	defer idxMu.Unlock()
-	if ti, ok := idx[t]; ok {
-		return ti
+	if ti, ok := indexes.Load(t); ok {
+		return ti.(*tableIndex)
 	}
 	ti := &tableIndex{
 		rows:    buildIndex(len(t.Rows), func(i int) []string { return append([]string{t.Rows[i].Label}, t.Rows[i].Aliases...) }),
 		cols:    buildIndex(len(t.Cols), func(i int) []string { return append([]string{t.Cols[i].Label}, t.Cols[i].Aliases...) }),
 		anchors: buildIndex(len(t.Anchors), func(i int) []string { return []string{t.Anchors[i]} }),
 	}
-	idx[t] = ti
-	return ti
+	v, _ := indexes.LoadOrStore(t, ti)
+	return v.(*tableIndex)
 }
 
 // MatchRow finds the row a label names. group is the label of the group row the label sits under (may be
@@ -135,31 +132,49 @@ func (t *Table) IsAnchor(label string) bool {
 
 // IsGroup reports whether label heads a group of table-3 rows in this version, and returns its canonical form.
 func (tp *Template) IsGroup(label string) (string, bool) {
-	l := Loose(label)
-	for _, g := range tp.GroupLabels() {
-		if Loose(g) == l {
-			return g, true
-		}
-	}
-	return "", false
+	g, ok := groupsByLoose(tp.Version)[Loose(label)]
+	return g, ok
 }
+
+// groupsByLoose maps the Loose form of each group label of a version to the label.
+func groupsByLoose(v Version) map[string]string {
+	if m, ok := groupIndex.Load(v); ok {
+		return m.(map[string]string)
+	}
+	m := map[string]string{}
+	for _, g := range groupLabels(v) {
+		m[Loose(g)] = g
+	}
+	groupIndex.Store(v, m)
+	return m
+}
+
+var groupIndex sync.Map // Version → map[string]string
 
 // IsBlock reports whether label names a 第二十条 item of table 2 (第二十条第(一)项 and the like).
 func IsBlock(label string) bool {
 	n := Norm(label)
-	return strings.HasPrefix(n, "第二十条第") && strings.HasSuffix(n, "项") && len([]rune(n)) <= 12
+	return strings.HasPrefix(n, "第二十条第") && strings.HasSuffix(n, "项") && utf8.RuneCountInString(n) <= 12
 }
+
+// sectionsByLoose maps the Loose form of each section heading to its index in SectionHeadings.
+var sectionsByLoose = sync.OnceValue(func() map[string]int {
+	m := map[string]int{}
+	for i, s := range SectionHeadings {
+		m[Loose(s.Heading)] = i
+	}
+	return m
+})
 
 // Section matches a section heading (二、主动公开政府信息情况) and returns its number and table key.
 func Section(label string) (number int, table string, ok bool) {
-	if len([]rune(label)) > 40 {
+	if len(label) > 4*40 || utf8.RuneCountInString(label) > 40 {
 		return 0, "", false
 	}
-	l := Loose(label)
-	for _, s := range SectionHeadings {
-		if l == Loose(s.Heading) {
-			return s.Number, s.Table, true
-		}
+	i, ok := sectionsByLoose()[Loose(label)]
+	if !ok {
+		return 0, "", false
 	}
-	return 0, "", false
+	s := SectionHeadings[i]
+	return s.Number, s.Table, true
 }
