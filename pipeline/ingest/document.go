@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gkbench/gkbench/pipeline/decode"
@@ -145,26 +146,49 @@ func setCallerFound(r *report.Report) {
 // coverage lists, per table, how many of the template's figures the report lacks.
 func coverage(v template.Version, facts []report.Fact) []string {
 	tpl := template.MustGet(v)
-	have := map[template.Cell]bool{}
+	cells, idx := cellIndex(v)
+	have := make([]bool, len(cells))
 	for _, f := range facts {
-		have[template.Cell{Table: f.Table, Row: f.Row, Col: f.Col}] = true
-	}
-	want := map[string]int{}
-	got := map[string]int{}
-	for _, c := range tpl.Cells() {
-		want[c.Table]++
-		if have[c] {
-			got[c.Table]++
+		if i, ok := idx[template.Cell{Table: f.Table, Row: f.Row, Col: f.Col}]; ok {
+			have[i] = true
 		}
 	}
 	var out []string
 	for _, tb := range tpl.Tables {
+		want, got := 0, 0
+		for i, c := range cells {
+			if c.Table == tb.Key {
+				want++
+				if have[i] {
+					got++
+				}
+			}
+		}
 		switch {
-		case got[tb.Key] == 0:
+		case got == 0:
 			out = append(out, fmt.Sprintf("缺少表%s(%s)", template.Numeral(tb.Number), tb.Heading))
-		case got[tb.Key] < want[tb.Key]:
-			out = append(out, fmt.Sprintf("表%s(%s)只读到 %d/%d 个数据", template.Numeral(tb.Number), tb.Heading, got[tb.Key], want[tb.Key]))
+		case got < want:
+			out = append(out, fmt.Sprintf("表%s(%s)只读到 %d/%d 个数据", template.Numeral(tb.Number), tb.Heading, got, want))
 		}
 	}
 	return out
 }
+
+// cellIndex lists a version's cells and numbers them, once per version.
+func cellIndex(v template.Version) ([]template.Cell, map[template.Cell]int) {
+	type index struct {
+		cells []template.Cell
+		num   map[template.Cell]int
+	}
+	if ix, ok := cellIndexes.Load(v); ok {
+		return ix.(*index).cells, ix.(*index).num
+	}
+	ix := &index{cells: template.MustGet(v).Cells(), num: map[template.Cell]int{}}
+	for i, c := range ix.cells {
+		ix.num[c] = i
+	}
+	cellIndexes.Store(v, ix)
+	return ix.cells, ix.num
+}
+
+var cellIndexes sync.Map // template.Version → *index

@@ -18,6 +18,12 @@ import (
 // pageNumber matches page numbers left by document converters: "- 3 -", "第3页", "第 3 页 共 6 页", "3/6".
 var pageNumber = regexp.MustCompile(`^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$`)
 
+// mayBePageNumber is pageNumber's first character, checked before running it on every cell.
+func mayBePageNumber(text string) bool {
+	c := text[0]
+	return c >= '0' && c <= '9' || c == '-' || strings.HasPrefix(text, "—") || strings.HasPrefix(text, "–") || strings.HasPrefix(text, "第")
+}
+
 // isProse tells sentences apart from labels: prose never changes the parser's state.
 func isProse(text string) bool {
 	return utf8.RuneCountInString(text) > 80 || strings.ContainsAny(text, "。;；") && utf8.RuneCountInString(text) > 20
@@ -37,7 +43,7 @@ func (p *parser) token(b extract.Block) {
 		p.setTable(key)
 		return
 	}
-	if pageNumber.MatchString(text) {
+	if mayBePageNumber(text) && pageNumber.MatchString(text) {
 		return // page furniture of a converted document, wherever it falls
 	}
 	if isValue(text) {
@@ -117,6 +123,30 @@ func (p *parser) token(b extract.Block) {
 	}
 }
 
+// wantCols are the columns a row of the current table has (all of them for a row the template does not know).
+func (p *parser) wantCols(row *template.Row) []template.Column {
+	if row == nil {
+		return p.table.Cols
+	}
+	return p.table.RowCols(row)
+}
+
+// rowColumns is headerColumns for a row of the flattened form, remembered while the header stays the same:
+// the rows of one table mostly share their columns.
+func (p *parser) rowColumns(h *header, row *template.Row) ([]template.Column, bool) {
+	var key *template.Row // nil: every column of the table
+	if row != nil && row.Cols != nil {
+		key = row
+	}
+	m := &h.memo
+	if m.valid && m.row == key && m.n == len(h.order) && m.partial == h.partial {
+		return m.cols, m.trusted
+	}
+	cols, trusted := p.headerColumns(h, p.wantCols(row))
+	*m = columnsMemo{valid: true, row: key, n: len(h.order), partial: h.partial, cols: cols, trusted: trusted}
+	return cols, trusted
+}
+
 // headerColumns returns the header's columns in template order, and whether they can be trusted. It runs
 // for every row of the flattened form: a handful of columns, so loops instead of maps.
 func (p *parser) headerColumns(h *header, want []template.Column) ([]template.Column, bool) {
@@ -161,18 +191,14 @@ func (p *parser) flushRow(eof bool) {
 		p.flushHeaderRows(r, h, eof)
 		return
 	}
-	want := t.Cols
-	if r.row != nil {
-		want = t.RowCols(r.row)
-	}
-	cols, trusted := p.headerColumns(h, want)
+	cols, trusted := p.rowColumns(h, r.row)
 	mapping := ByLabel
 	if !trusted {
 		if r.row == nil {
 			p.warn("表%s中未知行「%s」的列标题无法识别,未取该行数据", template.Numeral(t.Number), r.label)
 			return
 		}
-		cols = requiredCols(want)
+		cols = requiredCols(p.wantCols(r.row))
 		mapping = ByOrder
 		p.warn("表%s的列标题缺失或不完整,按模板列顺序取数", template.Numeral(t.Number))
 	}

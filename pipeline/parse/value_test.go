@@ -67,10 +67,14 @@ var refNumber = regexp.MustCompile(`^([+-])?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万
 
 func FuzzScanNumber(f *testing.F) {
 	for _, s := range []string{"0", "92,486", "1,2345", "5098.4139", "103.3879万元", "+3", "-2", "12件", "1O3", "12.3.4",
-		",1", "1,", "1,234,567.8", "1.", ".5", "0,123", "1,234.5,6", "3人次", "3次人", "-", "+", "123456789012345678901234567890"} {
+		",1", "1,", "1,234,567.8", "1.", ".5", "0,123", "1,234.5,6", "3人次", "3次人", "-", "+", "123456789012345678901234567890",
+		"不适用", "无", "12万元", "１２万元", "本机关不掌握", "1O3", "⼈次"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isValue(s), valueLike(ParseValue(s, false), s); got != want {
+			t.Fatalf("isValue(%q) = %v, ParseValue and valueLike say %v", s, got, want)
+		}
 		m := refNumber.FindStringSubmatch(s)
 		n, ok := scanNumber(s)
 		if ok != (m != nil) {

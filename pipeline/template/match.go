@@ -18,18 +18,27 @@ const (
 
 type index struct {
 	exact, loose map[string][]int
-	norms        []string // per entry: Loose of the canonical label, for prefix matching
+	// prefixes maps every proper prefix of two characters or more of each entry's canonical label (its
+	// Loose form) to the entries it begins, for truncated labels.
+	prefixes map[string][]int
 }
 
 func buildIndex(n int, labels func(i int) []string) *index {
-	ix := &index{exact: map[string][]int{}, loose: map[string][]int{}, norms: make([]string, n)}
+	ix := &index{exact: map[string][]int{}, loose: map[string][]int{}, prefixes: map[string][]int{}}
 	for i := 0; i < n; i++ {
 		ls := labels(i)
 		for _, l := range ls {
 			ix.exact[Norm(l)] = appendUniq(ix.exact[Norm(l)], i)
 			ix.loose[Loose(l)] = appendUniq(ix.loose[Loose(l)], i)
 		}
-		ix.norms[i] = Loose(ls[0])
+		k := Loose(ls[0])
+		runes := 0
+		for b := range k {
+			if runes >= 2 {
+				ix.prefixes[k[:b]] = appendUniq(ix.prefixes[k[:b]], i)
+			}
+			runes++
+		}
 	}
 	return ix
 }
@@ -59,17 +68,9 @@ func (ix *index) lookup(label string) ([]int, How) {
 	if c := ix.loose[n]; len(c) > 0 {
 		return c, LooseHow
 	}
-	// A truncated label: at least two characters and the prefix of exactly one known label.
-	if utf8.RuneCountInString(l) >= 2 {
-		var hits []int
-		for i, k := range ix.norms {
-			if strings.HasPrefix(k, l) && k != l {
-				hits = append(hits, i)
-			}
-		}
-		if len(hits) > 0 {
-			return hits, PrefixHow
-		}
+	// A truncated label: at least two characters and the prefix of a known label.
+	if c := ix.prefixes[l]; len(c) > 0 {
+		return c, PrefixHow
 	}
 	return nil, NoMatch
 }
