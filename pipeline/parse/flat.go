@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gkbench/gkbench/pipeline/extract"
 	"github.com/gkbench/gkbench/pipeline/report"
@@ -18,15 +17,18 @@ import (
 // pageNumber matches page numbers left by document converters: "- 3 -", "第3页", "第 3 页 共 6 页", "3/6".
 var pageNumber = regexp.MustCompile(`^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$`)
 
-// mayBePageNumber is pageNumber's first character, checked before running it on every cell.
+// mayBePageNumber says whether pageNumber could match, before running it on every cell: each of its forms
+// starts with a dash or 第, or is two numbers around a slash.
 func mayBePageNumber(text string) bool {
-	c := text[0]
-	return c >= '0' && c <= '9' || c == '-' || strings.HasPrefix(text, "—") || strings.HasPrefix(text, "–") || strings.HasPrefix(text, "第")
+	if c := text[0]; c >= '0' && c <= '9' {
+		return strings.IndexByte(text, '/') >= 0
+	}
+	return text[0] == '-' || strings.HasPrefix(text, "—") || strings.HasPrefix(text, "–") || strings.HasPrefix(text, "第")
 }
 
 // isProse tells sentences apart from labels: prose never changes the parser's state.
 func isProse(text string) bool {
-	return utf8.RuneCountInString(text) > 80 || strings.ContainsAny(text, "。;；") && utf8.RuneCountInString(text) > 20
+	return template.Longer(text, 80) || template.Longer(text, 20) && strings.ContainsAny(text, "。;；")
 }
 
 func (p *parser) token(b extract.Block) {
@@ -117,7 +119,7 @@ func (p *parser) token(b extract.Block) {
 		if len(h.order) > 0 {
 			h.partial = true
 		}
-	case utf8.RuneCountInString(text) <= 30:
+	case !template.Longer(text, 30):
 		// A label the template does not know, in the data part of a table: a row of its own if values follow.
 		p.row = &openRow{label: text, line: b.Line}
 	}

@@ -3,7 +3,6 @@ package parse
 import (
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gkbench/gkbench/pipeline/extract"
 	"github.com/gkbench/gkbench/pipeline/template"
@@ -171,7 +170,7 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 	if label != "" {
 		rowT, _ = tb.MatchRow(label, p.group)
 	}
-	if rowT == nil && (label == "" || utf8.RuneCountInString(label) > 30) {
+	if rowT == nil && (label == "" || template.Longer(label, 30)) {
 		return
 	}
 	want := tb.Cols

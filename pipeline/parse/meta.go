@@ -133,7 +133,7 @@ func titleCandidates(doc *extract.Document) []string {
 			continue
 		}
 		t := strings.TrimSpace(b.Text)
-		if len(t) <= maxTitleBytes && utf8.RuneCountInString(t) <= 80 && strings.Contains(template.ToSimplified(t), "报告") {
+		if !template.Longer(t, 80) && strings.Contains(template.ToSimplified(t), "报告") {
 			out = append(out, t)
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/gkbench/gkbench/pipeline/extract"
 	"github.com/gkbench/gkbench/pipeline/report"
@@ -93,7 +92,7 @@ func detectVersion(doc *extract.Document, yearHint int) (template.Version, repor
 	markers := versionMarkers()
 	score := map[template.Version]int{}
 	seen := func(text string) {
-		if text == "" || utf8.RuneCountInString(text) > 60 {
+		if text == "" || template.Longer(text, 60) {
 			return
 		}
 		l := template.Loose(text)
@@ -228,12 +227,7 @@ func (p *parser) anchorTable(text string) string {
 	if template.IsBlock(text) {
 		return template.Active
 	}
-	for _, t := range p.tpl.Tables {
-		if t.IsAnchor(text) {
-			return t.Key
-		}
-	}
-	return ""
+	return p.tpl.AnchorTable(text)
 }
 
 func (p *parser) hdr() *header {

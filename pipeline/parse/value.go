@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gkbench/gkbench/pipeline/report"
+	"github.com/gkbench/gkbench/pipeline/template"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -187,7 +188,7 @@ func valueLike(v Value, raw string) bool {
 
 func unreadableNumber(raw string) bool {
 	s := strings.TrimSpace(raw)
-	if len(s) > 64 || utf8.RuneCountInString(s) > 16 {
+	if template.Longer(s, 16) {
 		return false
 	}
 	hasDigit := false

@@ -3,7 +3,6 @@ package template
 import (
 	"strings"
 	"sync"
-	"unicode/utf8"
 )
 
 // How says how a label was matched to a template key.
@@ -131,6 +130,52 @@ func (t *Table) IsAnchor(label string) bool {
 	return len(c) > 0 && how != PrefixHow
 }
 
+// AnchorTable returns the key of the first table (in template order) for which label is an anchor (see
+// IsAnchor), or "". It answers what asking IsAnchor of each table would, with one lookup of the label's forms.
+func (tp *Template) AnchorTable(label string) string {
+	f := normalized(label)
+	if f.norm == "" {
+		return ""
+	}
+	ax := anchorsOf(tp)
+	best := len(tp.Tables)
+	for _, m := range [...]struct {
+		forms map[string]int
+		key   string
+	}{{ax.exact, f.norm}, {ax.loose, f.loose}, {ax.loose, f.norm}} {
+		if i, ok := m.forms[m.key]; ok && i < best {
+			best = i
+		}
+	}
+	if best == len(tp.Tables) {
+		return ""
+	}
+	return tp.Tables[best].Key
+}
+
+// anchorIndex maps the Norm and Loose forms of every table's anchors to the first table that has them.
+type anchorIndex struct{ exact, loose map[string]int }
+
+var anchorIndexes sync.Map // *Template → *anchorIndex
+
+func anchorsOf(tp *Template) *anchorIndex {
+	if ax, ok := anchorIndexes.Load(tp); ok {
+		return ax.(*anchorIndex)
+	}
+	ax := &anchorIndex{exact: map[string]int{}, loose: map[string]int{}}
+	for i := len(tp.Tables) - 1; i >= 0; i-- { // backwards: the first table wins
+		ix := tp.Tables[i].index().anchors
+		for form := range ix.exact {
+			ax.exact[form] = i
+		}
+		for form := range ix.loose {
+			ax.loose[form] = i
+		}
+	}
+	v, _ := anchorIndexes.LoadOrStore(tp, ax)
+	return v.(*anchorIndex)
+}
+
 // IsGroup reports whether label heads a group of table-3 rows in this version, and returns its canonical form.
 func (tp *Template) IsGroup(label string) (string, bool) {
 	g, ok := groupsByLoose(tp.Version)[Loose(label)]
@@ -155,7 +200,7 @@ var groupIndex sync.Map // Version → map[string]string
 // IsBlock reports whether label names a 第二十条 item of table 2 (第二十条第(一)项 and the like).
 func IsBlock(label string) bool {
 	n := Norm(label)
-	return strings.HasPrefix(n, "第二十条第") && strings.HasSuffix(n, "项") && utf8.RuneCountInString(n) <= 12
+	return strings.HasPrefix(n, "第二十条第") && strings.HasSuffix(n, "项") && !Longer(n, 12)
 }
 
 // sectionsByLoose maps the Loose form of each section heading to its index in SectionHeadings.
@@ -169,7 +214,7 @@ var sectionsByLoose = sync.OnceValue(func() map[string]int {
 
 // Section matches a section heading (二、主动公开政府信息情况) and returns its number and table key.
 func Section(label string) (number int, table string, ok bool) {
-	if len(label) > 4*40 || utf8.RuneCountInString(label) > 40 {
+	if Longer(label, 40) {
 		return 0, "", false
 	}
 	i, ok := sectionsByLoose()[Loose(label)]

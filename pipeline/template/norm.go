@@ -6,9 +6,31 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
+
+// Longer reports whether s has more than n characters. Labels and prose are told apart by length on every
+// cell, so it counts bytes that start a character and stops at n+1, without decoding. (On bytes that are
+// not UTF-8 it may count differently from utf8.RuneCountInString; extracted text is always UTF-8.)
+func Longer(s string, n int) bool {
+	if len(s) <= n {
+		return false
+	}
+	if len(s) > utf8.UTFMax*n {
+		return true
+	}
+	c := 0
+	for i := 0; i < len(s); i++ {
+		if s[i]&0xC0 != 0x80 {
+			if c++; c > n {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // numbering matches the outline prefixes reports put before labels: 一、 (一) 1. 1、 (1) ① and the like.
 var numbering = regexp.MustCompile(`^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|[0-9]+[.、)]|\([0-9]+\)|[①-⑳])`)
