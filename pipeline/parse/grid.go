@@ -41,10 +41,19 @@ func (p *parser) gridRow(t *extract.Table, ri int, row []extract.Cell) {
 			return
 		}
 	}
+	// Which cells are values, asked once per row (copies included: gridDataRow reads them).
+	vals := slices.Grow(p.rowValues[:0], len(row))[:len(row)]
+	p.rowValues = vals
+	for i, c := range row {
+		vals[i] = isValue(c.Text)
+	}
 	hasValue := false
 	anchored := false
-	for _, c := range nonEmpty {
-		if isValue(c.Text) {
+	for i, c := range row {
+		if c.Copy || strings.TrimSpace(c.Text) == "" {
+			continue
+		}
+		if vals[i] {
 			hasValue = true // a value is never a table's own label
 			continue
 		}
@@ -63,7 +72,7 @@ func (p *parser) gridRow(t *extract.Table, ri int, row []extract.Cell) {
 		p.gridHeaderRow(nonEmpty)
 		return
 	}
-	p.gridDataRow(t, ri, row, origin)
+	p.gridDataRow(t, ri, row, origin, vals)
 }
 
 // blankDataRow tells a data row whose cells are all blank (zeros printed as &nbsp;) from a header row:
@@ -127,8 +136,8 @@ func (p *parser) gridHeaderRow(cells []extract.Cell) {
 	}
 }
 
-// gridDataRow reads a row with figures.
-func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origin []extract.Cell) {
+// gridDataRow reads a row with figures; vals says which of the row's cells are values.
+func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origin []extract.Cell, vals []bool) {
 	tb := p.table
 	h := p.hdr()
 	h.closed = true
@@ -137,9 +146,9 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 	var label string
 	labelEnd := -1
 	var seen [][2]int // spanned cells met already; a row has few
-	for _, c := range row {
+	for i, c := range row {
 		text := strings.TrimSpace(c.Text)
-		if text == "" || isValue(text) {
+		if text == "" || vals[i] {
 			continue
 		}
 		at := [2]int{c.Row, c.Col}

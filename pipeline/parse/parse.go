@@ -190,6 +190,7 @@ type parser struct {
 	// Scratch slices reused from row to row of a grid.
 	origin, nonEmpty []extract.Cell
 	placed           []placedCell
+	rowValues        []bool
 }
 
 func (p *parser) warn(format string, args ...any) {

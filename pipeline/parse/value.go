@@ -43,11 +43,17 @@ func ParseValue(raw string, money bool) Value {
 // it is a value, and asking should not allocate.
 func readValue(raw string, money bool) (Value, float64) {
 	s := raw
-	if !isASCII(s) {
+	ascii := isASCII(s)
+	if !ascii {
 		s = norm.NFKC.String(s) // full-width digits and commas; returns s itself when already normal
+		ascii = isASCII(s)
 	}
-	s = strings.TrimFunc(s, isBlank)
-	if strings.IndexFunc(s, isBlank) >= 0 {
+	if ascii {
+		s = strings.Trim(s, asciiSpace)
+	} else {
+		s = strings.TrimFunc(s, isBlank)
+	}
+	if ascii && strings.ContainsAny(s, asciiSpace) || !ascii && strings.IndexFunc(s, isBlank) >= 0 {
 		s = strings.Map(func(r rune) rune {
 			if isBlank(r) {
 				return -1
@@ -59,7 +65,7 @@ func readValue(raw string, money bool) (Value, float64) {
 	if s == "" {
 		return Value{Kind: report.Empty}, 0
 	}
-	if naTexts[s] {
+	if (s[0] < '0' || s[0] > '9') && naTexts[s] {
 		return Value{Kind: report.NotApplicable, Clean: s}, 0
 	}
 	n, ok := scanNumber(s)
@@ -94,6 +100,9 @@ func readValue(raw string, money bool) (Value, float64) {
 	}
 	return Value{Kind: kind, Clean: clean}, f
 }
+
+// asciiSpace are the ASCII characters unicode.IsSpace accepts.
+const asciiSpace = " \t\n\v\f\r"
 
 func isBlank(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' }
 
