@@ -36,6 +36,11 @@ type Source struct {
 	Jurisdiction string
 	Year         int
 	PublishedOn  string // YYYY-MM-DD, e.g. the date beside the listing's link
+	// Problem, when set, is why the document cannot be imported (a manifest row in conflict, a path outside
+	// the manifest's folder, an unreadable folder): it is not read, and its report fails with this reason.
+	Problem string
+	// Warnings the caller found about this document (a manifest field that was not UTF-8), kept in its report.
+	Warnings []string
 }
 
 // ID is a report's stable identifier: the first 16 bytes of the SHA-256 of its content, in hex.
@@ -53,6 +58,11 @@ func Parse(src Source, data []byte, now time.Time) *report.Report {
 		ID: id, SHA256: sum, URL: src.URL, SourcePath: src.Path,
 		Issuer: src.Issuer, Jurisdiction: src.Jurisdiction, Year: src.Year, PublishedOn: src.PublishedOn,
 		ParsedAt: now.UTC(), ParserVersion: ParserVersion,
+		Warnings: append([]string(nil), src.Warnings...),
+	}
+	if p, note := pathText(src.Path); note != "" {
+		r.SourcePath = p
+		r.Warnings = append(r.Warnings, note)
 	}
 	fail := func(err error) *report.Report {
 		r.Status = report.Failed
@@ -89,6 +99,11 @@ func Parse(src Source, data []byte, now time.Time) *report.Report {
 	if info.Conflict != "" {
 		r.Warnings = append(r.Warnings, info.Conflict)
 	}
+	if f == extract.Text {
+		if err := checkTextSize(text); err != nil {
+			return fail(err)
+		}
+	}
 	doc, err := extract.Extract(text, f)
 	if err != nil {
 		return fail(fmt.Errorf("提取失败: %w", err))
@@ -124,6 +139,9 @@ func Parse(src Source, data []byte, now time.Time) *report.Report {
 			r.Status = report.Partial
 			break
 		}
+	}
+	if res.Truncated {
+		r.Status = report.Partial // too large to be read whole: the reason is in the warnings
 	}
 	return r
 }

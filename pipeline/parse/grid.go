@@ -13,7 +13,13 @@ import (
 
 func (p *parser) grid(t *extract.Table) {
 	p.inGrid = t // facts from a grid name the document's own table index
-	for ri, row := range t.Rows {
+	rows := t.Rows
+	if len(rows) > maxGridRows {
+		p.res.Truncated = true
+		p.warn("第 %d 个表格有 %d 行,超过上限 %d 行,只读取了前 %d 行", t.Index+1, len(rows), maxGridRows, maxGridRows)
+		rows = rows[:maxGridRows]
+	}
+	for ri, row := range rows {
 		p.gridRow(t, ri, row)
 	}
 	p.inGrid = nil

@@ -31,7 +31,17 @@ type Result struct {
 	TablesSeen []string
 	// HeadingsWithoutTables counts sections 二/三/四 whose heading appeared with no figures under it.
 	HeadingsWithoutTables int
+	// Truncated says a limit (maxFacts, maxGridRows) stopped the reading: the document is larger than any
+	// report, and what was read may not be all of it (the reason is in Warnings).
+	Truncated bool
 }
+
+// Limits on what one document may yield. A report has about 200 figures in tables of a few dozen rows; a
+// page with a table of 50 000 rows is not one report, and reading it all would cost memory for nothing.
+const (
+	maxFacts    = 2000 // figures per document: ten reports' worth
+	maxGridRows = 1000 // rows read from one table grid
+)
 
 // Parse reads the template's figures from doc. yearHint (0 when unknown) helps decide the template
 // version when the document's labels do not.
@@ -251,6 +261,11 @@ func (p *parser) resetHeader() *header {
 }
 
 func (p *parser) addFact(f report.Fact) {
+	if len(p.res.Facts) >= maxFacts {
+		p.res.Truncated = true
+		p.warn("文档中的数据超过 %d 个(约十份报告),其余未读取", maxFacts) // once: warn keeps no duplicates
+		return
+	}
 	f.Table = p.table.Key
 	p.res.Facts = append(p.res.Facts, f)
 }
