@@ -70,19 +70,19 @@ func Walk(paths []string) *Walked {
 		if real, err := filepath.EvalSymlinks(p); err == nil {
 			root = real // a link given as the path: walk where it points
 		}
+		// Files under a linked root keep the path the user gave, so messages show what was typed.
+		show := func(f string) string {
+			if rel, err := filepath.Rel(root, f); err == nil && root != p {
+				return filepath.Join(p, rel)
+			}
+			return f
+		}
 		var found []string
 		problems := map[string]string{}
-		w.walkDir(root, &found, problems)
+		w.walkDir(root, show, &found, problems)
 		sort.Strings(found)
 		for _, f := range found {
-			// Files under a linked root keep the path the user gave, so manifests and messages match it.
-			shown := f
-			if root != p {
-				if rel, err := filepath.Rel(root, f); err == nil {
-					shown = filepath.Join(p, rel)
-				}
-			}
-			w.add(shown, problems[f], seen)
+			w.add(f, problems[f], seen)
 		}
 	}
 	return w
@@ -91,13 +91,13 @@ func Walk(paths []string) *Walked {
 // readDir lists a folder; tests replace it to make one unreadable (root reads any folder).
 var readDir = os.ReadDir
 
-// walkDir collects the documents under dir. A folder that cannot be listed is itself collected, with its
-// reason in problems: it becomes one failed report, and the walk goes on.
-func (w *Walked) walkDir(dir string, found *[]string, problems map[string]string) {
+// walkDir collects the documents under dir, as show names them. A folder that cannot be listed is itself
+// collected, with its reason in problems: it becomes one failed report, and the walk goes on.
+func (w *Walked) walkDir(dir string, show func(string) string, found *[]string, problems map[string]string) {
 	entries, err := readDir(dir)
 	if err != nil {
-		*found = append(*found, dir)
-		problems[dir] = describeOpenError(dir, err)
+		*found = append(*found, show(dir))
+		problems[show(dir)] = describeOpenError(show(dir), err)
 		return
 	}
 	for _, d := range entries {
@@ -105,13 +105,13 @@ func (w *Walked) walkDir(dir string, found *[]string, problems map[string]string
 		switch {
 		case d.IsDir():
 			if !strings.HasPrefix(d.Name(), ".") {
-				w.walkDir(path, found, problems)
+				w.walkDir(path, show, found, problems)
 			}
 		case !documentExts[strings.ToLower(filepath.Ext(path))]:
 		case special(d.Type()):
-			w.Warnings = append(w.Warnings, fmt.Sprintf("跳过 %s:%s,不是普通文件", Printable(path), kindOf(d.Type())))
+			w.Warnings = append(w.Warnings, fmt.Sprintf("跳过 %s:%s,不是普通文件", Printable(show(path)), kindOf(d.Type())))
 		default:
-			*found = append(*found, path) // a link to a file is read where it points; to a folder, not followed
+			*found = append(*found, show(path)) // a link to a file is read where it points; to a folder, not followed
 		}
 	}
 }
@@ -184,6 +184,30 @@ func Collect(paths []string, m *Manifest) (files []string, meta map[string]Sourc
 		}
 	}
 	w := Walk(paths)
+	var byReal map[string]string // manifest path by the path it resolves to, made when first needed
+	for _, f := range w.Files {
+		if _, ok := meta[f]; ok || m == nil {
+			continue
+		}
+		// The same file reached another way (a linked folder): match it to its manifest row.
+		real, err := filepath.EvalSymlinks(f)
+		if err != nil {
+			continue
+		}
+		if byReal == nil {
+			byReal = map[string]string{}
+			for p := range m.Sources {
+				if r, err := filepath.EvalSymlinks(p); err == nil {
+					byReal[r] = p
+				}
+			}
+		}
+		if p, ok := byReal[real]; ok {
+			s := meta[p]
+			s.Path = f
+			meta[f] = s
+		}
+	}
 	for p, why := range w.Problems {
 		s := meta[p]
 		s.Problem = first(s.Problem, why)
