@@ -99,7 +99,8 @@ func TestManifestRows(t *testing.T) {
 		"twice.txt,,北京市朝阳区政府,,2023\n" + // 11: disagrees with 9
 		"badyear.txt,,,,20x3\n" + // 12
 		"latin1.txt,,北京市\xff丰台区人民政府,,2023\n" + // 13: not UTF-8
-		",http://a.invalid/orphan,,,\n" // 14: no path
+		",http://a.invalid/orphan,,,\n" + // 14: no path
+		"../../etc/passwd,,,,\n" // 15
 	mf := filepath.Join(dir, "manifest.csv")
 	writeFile(t, mf, []byte(manifest))
 	m, err := OpenManifest(mf, ManifestOptions{})
@@ -114,6 +115,7 @@ func TestManifestRows(t *testing.T) {
 		"twice.txt":       "第 9 行与第 11 行指向同一文件,但 issuer 不同(「北京市朝阳区人民政府」/「北京市朝阳区政府」)",
 		"badyear.txt":     "第 12 行的年份「20x3」无效",
 		"good.txt":        "", "same.txt": "", "latin1.txt": "",
+		"passwd": "第 15 行的路径 ../../etc/passwd 在清单所在文件夹之外",
 	}
 	if len(m.Paths) != len(problems) {
 		t.Errorf("paths %q, want %d", m.Paths, len(problems))

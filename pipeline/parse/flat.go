@@ -39,16 +39,19 @@ func (p *parser) token(b extract.Block) {
 		}
 		return
 	}
-	if n, key, ok := template.Section(text); ok {
-		p.flushRow(false)
-		p.sections[n] = true
-		p.setTable(key)
-		return
+	value := isValue(text) // half the cells: asked first, since a value is never a heading
+	if !value {
+		if n, key, ok := template.Section(text); ok {
+			p.flushRow(false)
+			p.sections[n] = true
+			p.setTable(key)
+			return
+		}
 	}
 	if mayBePageNumber(text) && pageNumber.MatchString(text) {
 		return // page furniture of a converted document, wherever it falls
 	}
-	if isValue(text) {
+	if value {
 		if p.row != nil {
 			p.row.values = append(p.row.values, valueToken{raw: text, line: b.Line})
 			return

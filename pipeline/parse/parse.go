@@ -102,7 +102,7 @@ func detectVersion(doc *extract.Document, yearHint int) (template.Version, repor
 	markers := versionMarkers()
 	score := map[template.Version]int{}
 	seen := func(text string) {
-		if text == "" || template.Longer(text, 60) {
+		if text == "" || template.Longer(text, 60) || isValue(text) { // markers are labels
 			return
 		}
 		l := template.Loose(text)
