@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gkbench/gkbench/pipeline/extract"
 	"github.com/gkbench/gkbench/pipeline/report"
@@ -333,5 +335,14 @@ func tableOrder(key string) int {
 
 // cleanLabel trims a label for storage as found.
 func cleanLabel(s string) string {
+	if s == "" {
+		return s
+	}
+	// Labels come folded from the extractor: nearly always clean already, and checking costs less than trimming.
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !unicode.IsSpace(first) && !unicode.IsSpace(last) && last != '|' {
+		return s
+	}
 	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "|"))
 }

@@ -76,9 +76,12 @@ func readValue(raw string, money bool) (Value, float64) {
 	if n.commas {
 		clean = strings.ReplaceAll(clean, ",", "")
 	}
-	f, err := strconv.ParseFloat(strings.TrimLeft(clean, "+-"), 64)
-	if err != nil {
-		return Value{Kind: report.Text, Clean: s}, 0
+	f, ok := smallInt(strings.TrimLeft(clean, "+-"))
+	if !ok {
+		var err error
+		if f, err = strconv.ParseFloat(strings.TrimLeft(clean, "+-"), 64); err != nil {
+			return Value{Kind: report.Text, Clean: s}, 0
+		}
 	}
 	if n.negative {
 		f = -f
@@ -113,6 +116,22 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// smallInt reads the common figure, a plain integer of up to 15 digits, exactly and without ParseFloat.
+func smallInt(digits string) (float64, bool) {
+	if digits == "" || len(digits) > 15 {
+		return 0, false
+	}
+	n := int64(0)
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return float64(n), true
 }
 
 // number is where a figure ends in a cell's text and how it is written.

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -85,6 +86,20 @@ func FuzzScanNumber(f *testing.F) {
 		}
 		if got, want := s[:n.end], m[1]+m[2]+m[3]; got != want || n.negative != (m[1] == "-") || n.commas != strings.Contains(m[2], ",") || s[n.end:] != m[4] {
 			t.Fatalf("scanNumber(%q) = %+v (%q), regexp %q", s, n, got, m)
+		}
+		// The figure, as the regexp-based reader computed it.
+		want, err := strconv.ParseFloat(strings.ReplaceAll(m[2], ",", "")+m[3], 64)
+		if err != nil {
+			return
+		}
+		if m[1] == "-" {
+			want = -want
+		}
+		if m[4] == "万" {
+			want *= 10000
+		}
+		if v := ParseValue(s, false); v.Num == nil || *v.Num != want && !(want == 0 && *v.Num == 0) {
+			t.Fatalf("ParseValue(%q) = %+v, want %v", s, v, want)
 		}
 	})
 }
