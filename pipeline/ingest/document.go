@@ -164,20 +164,20 @@ func setCallerFound(r *report.Report) {
 // coverage lists, per table, how many of the template's figures the report lacks.
 func coverage(v template.Version, facts []report.Fact) []string {
 	tpl := template.MustGet(v)
-	cells, idx := cellIndex(v)
-	have := make([]bool, len(cells))
+	have := make([]bool, tpl.NumCells())
 	for _, f := range facts {
-		if i, ok := idx[template.Cell{Table: f.Table, Row: f.Row, Col: f.Col}]; ok {
-			have[i] = true
+		if n, ok := tpl.CellNumber(template.Cell{Table: f.Table, Row: f.Row, Col: f.Col}); ok {
+			have[n] = true
 		}
 	}
+	cells := expectedCells(tpl)
 	var out []string
 	for _, tb := range tpl.Tables {
 		want, got := 0, 0
-		for i, c := range cells {
-			if c.Table == tb.Key {
+		for _, c := range cells {
+			if c.table == tb.Key {
 				want++
-				if have[i] {
+				if have[c.n] {
 					got++
 				}
 			}
@@ -192,21 +192,24 @@ func coverage(v template.Version, facts []report.Fact) []string {
 	return out
 }
 
-// cellIndex lists a version's cells and numbers them, once per version.
-func cellIndex(v template.Version) ([]template.Cell, map[template.Cell]int) {
-	type index struct {
-		cells []template.Cell
-		num   map[template.Cell]int
-	}
-	if ix, ok := cellIndexes.Load(v); ok {
-		return ix.(*index).cells, ix.(*index).num
-	}
-	ix := &index{cells: template.MustGet(v).Cells(), num: map[template.Cell]int{}}
-	for i, c := range ix.cells {
-		ix.num[c] = i
-	}
-	cellIndexes.Store(v, ix)
-	return ix.cells, ix.num
+// expectedCell is one of tpl.Cells(), with its table and number.
+type expectedCell struct {
+	table string
+	n     int
 }
 
-var cellIndexes sync.Map // template.Version → *index
+// expectedCells lists tpl.Cells() once per template.
+func expectedCells(tpl *template.Template) []expectedCell {
+	if c, ok := expected.Load(tpl); ok {
+		return c.([]expectedCell)
+	}
+	var cs []expectedCell
+	for _, c := range tpl.Cells() {
+		n, _ := tpl.CellNumber(c)
+		cs = append(cs, expectedCell{c.Table, n})
+	}
+	v, _ := expected.LoadOrStore(tpl, cs)
+	return v.([]expectedCell)
+}
+
+var expected sync.Map // *template.Template → []expectedCell

@@ -295,31 +295,30 @@ func (p *parser) finish() {
 // warnDuplicates says when a figure was read more than once with different values (a page holding two
 // reports, or 全区 and 本级 tables side by side): every reading is kept, and the analysis shows them.
 func (p *parser) warnDuplicates() {
-	type key struct{ table, row, col string }
-	seen := make(map[key]string, len(p.res.Facts))
-	var differ map[key]bool
-	var order []key
-	for _, f := range p.res.Facts {
+	first := make([]int32, p.tpl.NumCells()) // per template cell: 1 + the index of its first fact, 0 for none
+	differ := 0
+	var example report.Fact
+	for i, f := range p.res.Facts {
 		if f.Row == "" {
 			continue
 		}
-		k := key{f.Table, f.Row, f.Col}
-		raw, ok := seen[k]
+		n, ok := p.tpl.CellNumber(template.Cell{Table: f.Table, Row: f.Row, Col: f.Col})
 		if !ok {
-			seen[k] = f.Raw
 			continue
 		}
-		if raw != f.Raw && !differ[k] {
-			if differ == nil {
-				differ = map[key]bool{}
+		switch j := first[n]; {
+		case j == 0:
+			first[n] = int32(i + 1)
+		case j > 0 && p.res.Facts[j-1].Raw != f.Raw:
+			if differ == 0 {
+				example = f
 			}
-			differ[k] = true
-			order = append(order, k)
+			differ++
+			first[n] = -1 // counted once
 		}
 	}
-	if len(order) > 0 {
-		k := order[0]
-		p.warn("有 %d 个数据在文档中出现多次且数值不同(如 %s.%s.%s),可能一页中有多份报告或多套表格", len(order), k.table, k.row, k.col)
+	if differ > 0 {
+		p.warn("有 %d 个数据在文档中出现多次且数值不同(如 %s.%s.%s),可能一页中有多份报告或多套表格", differ, example.Table, example.Row, example.Col)
 	}
 }
 

@@ -26,15 +26,15 @@ func Check(v template.Version, facts []report.Fact) []report.Check {
 		present
 		unreadable // text where a figure should be: sticky
 	)
-	vals := make([]float64, len(pl.cells))
-	state := make([]uint8, len(pl.cells))
+	vals := make([]float64, pl.tpl.NumCells())
+	state := make([]uint8, pl.tpl.NumCells())
 	for _, f := range facts {
 		if f.Row == "" {
 			continue
 		}
-		i, ok := pl.cells[template.Cell{Table: f.Table, Row: f.Row, Col: f.Col}]
+		i, ok := pl.tpl.CellNumber(template.Cell{Table: f.Table, Row: f.Row, Col: f.Col})
 		if !ok {
-			continue // named by no identity
+			continue // not a cell of the template's tables
 		}
 		switch f.Kind {
 		case report.Number, report.Zero:
@@ -52,7 +52,7 @@ func Check(v template.Version, facts []report.Fact) []report.Check {
 	sum := func(cells []int) (float64, bool) {
 		s := 0.0
 		for _, i := range cells {
-			if state[i] != present {
+			if i < 0 || state[i] != present {
 				return 0, false
 			}
 			s += vals[i]
@@ -76,9 +76,10 @@ func Check(v template.Version, facts []report.Fact) []report.Check {
 }
 
 // plan is a version's identities compiled once: every (identity, row or column) it is evaluated on, with
-// its cells numbered, so that checking a report indexes slices instead of hashing keys.
+// its cells numbered (template.CellNumber; -1 for a cell the tables lack), so that checking a report
+// indexes slices instead of hashing keys.
 type plan struct {
-	cells map[template.Cell]int
+	tpl   *template.Template
 	terms []term
 }
 
@@ -98,7 +99,7 @@ func planFor(v template.Version) *plan {
 	if err != nil {
 		return nil
 	}
-	pl := &plan{cells: map[template.Cell]int{}}
+	pl := &plan{tpl: tpl}
 	number := func(keys []string, table, other string, scope template.Scope) []int {
 		out := make([]int, len(keys))
 		for i, x := range keys {
@@ -106,10 +107,9 @@ func planFor(v template.Version) *plan {
 			if scope == template.ScopeRow {
 				c = template.Cell{Table: table, Row: other, Col: x}
 			}
-			n, ok := pl.cells[c]
+			n, ok := tpl.CellNumber(c)
 			if !ok {
-				n = len(pl.cells)
-				pl.cells[c] = n
+				n = -1
 			}
 			out[i] = n
 		}
