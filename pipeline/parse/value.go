@@ -190,7 +190,7 @@ func scanNumber(s string) (n number, ok bool) {
 // every cell, and most are labels: a CJK ideograph that no value holds answers at once.
 func isValue(text string) bool {
 	for _, r := range text {
-		if r >= 0x4E00 && r <= 0x9FFF && !strings.ContainsRune(valueHan, r) {
+		if r >= 0x4E00 && r <= 0x9FFF && !valueHan(r) {
 			// Unified ideographs are left alone by NFKC, and only valueHan's appear in values.
 			return false
 		}
@@ -199,8 +199,14 @@ func isValue(text string) bool {
 	return valueLike(v, text)
 }
 
-// valueHan are the ideographs values hold: 无 and 不适用 (not applicable), and the units.
-const valueHan = "无不适用万元件个项条次人"
+// valueHan reports the ideographs values hold: 无 and 不适用 (not applicable), and the units.
+func valueHan(r rune) bool {
+	switch r {
+	case '无', '不', '适', '用', '万', '元', '件', '个', '项', '条', '次', '人':
+		return true
+	}
+	return false
+}
 
 // valueLike reports whether a text is a cell value rather than a label: a number, zero or "not applicable",
 // or a short string with digits and no Chinese (an unreadable number such as 1O3 or 12.3.4).
