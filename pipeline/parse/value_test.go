@@ -112,3 +112,16 @@ func TestParseValueAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestValueHan: isValue's shortcut knows every ideograph a value may hold (not-applicable texts, units).
+func TestValueHan(t *testing.T) {
+	for _, set := range []map[string]bool{naTexts, units} {
+		for s := range set {
+			for _, r := range s {
+				if r >= 0x4E00 && r <= 0x9FFF && !valueHan(r) {
+					t.Errorf("%q in %q: not in valueHan", r, s)
+				}
+			}
+		}
+	}
+}
