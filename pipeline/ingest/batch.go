@@ -148,8 +148,7 @@ func readLimited(path string) ([]byte, error) {
 }
 
 func displayName(r *report.Report) string {
-	name := Printable(filepath.Base(r.SourcePath))
-	parts := []string{name}
+	parts := []string{filepath.Base(r.SourcePath)}
 	if r.Issuer != "" {
 		parts = append(parts, r.Issuer)
 	}
@@ -160,5 +159,5 @@ func displayName(r *report.Report) string {
 	if r.Error != "" {
 		s += " — " + r.Error
 	}
-	return s
+	return Printable(s) // names and manifest fields may hold terminal escapes
 }
