@@ -32,7 +32,7 @@ func isProse(text string) bool {
 }
 
 func (p *parser) token(b extract.Block) {
-	text := strings.TrimSpace(b.Text)
+	text := trimSpace(b.Text)
 	if text == "" {
 		if b.Kind == extract.CellBlock && p.row != nil {
 			p.row.values = append(p.row.values, valueToken{line: b.Line}) // an empty cell
@@ -274,14 +274,14 @@ func (p *parser) flushHeaderRows(r *openRow, h *header, eof bool) {
 func (p *parser) addValue(rowKey string, col template.Column, raw, labelRow, labelCol, mapping string, rowIdx, colIdx int) {
 	val := ParseValue(raw, col.Money)
 	if val.Kind == report.Text {
-		p.warn("无法读取的数值「%s」(行「%s」,列「%s」)", strings.TrimSpace(raw), cleanLabel(labelRow), col.Label)
+		p.warn("无法读取的数值「%s」(行「%s」,列「%s」)", trimSpace(raw), cleanLabel(labelRow), col.Label)
 	}
 	tableIdx := p.tableIdx
 	if p.inGrid != nil {
 		tableIdx = p.inGrid.Index
 	}
 	p.addFact(report.Fact{
-		Row: rowKey, Col: col.Key, Value: val.Num, Kind: val.Kind, Raw: strings.TrimSpace(raw),
+		Row: rowKey, Col: col.Key, Value: val.Num, Kind: val.Kind, Raw: trimSpace(raw),
 		LabelRow: cleanLabel(labelRow), LabelCol: labelCol, Mapping: mapping,
 		TableIdx: tableIdx, RowIdx: rowIdx, ColIdx: colIdx,
 	})

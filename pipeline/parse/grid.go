@@ -2,7 +2,6 @@ package parse
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/gkbench/gkbench/pipeline/extract"
 	"github.com/gkbench/gkbench/pipeline/template"
@@ -33,7 +32,7 @@ func (p *parser) gridRow(t *extract.Table, ri int, row []extract.Cell) {
 			continue
 		}
 		origin = append(origin, c)
-		if strings.TrimSpace(c.Text) != "" {
+		if trimSpace(c.Text) != "" {
 			nonEmpty = append(nonEmpty, c)
 		}
 	}
@@ -56,7 +55,7 @@ func (p *parser) gridRow(t *extract.Table, ri int, row []extract.Cell) {
 	hasValue := false
 	anchored := false
 	for i, c := range row {
-		if c.Copy || strings.TrimSpace(c.Text) == "" {
+		if c.Copy || trimSpace(c.Text) == "" {
 			continue
 		}
 		if vals[i] {
@@ -153,7 +152,7 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 	labelEnd := -1
 	var seen [][2]int // spanned cells met already; a row has few
 	for i, c := range row {
-		text := strings.TrimSpace(c.Text)
+		text := trimSpace(c.Text)
 		if text == "" || vals[i] {
 			continue
 		}
@@ -282,7 +281,7 @@ func (p *parser) cellsByHeader(h *header, origin []extract.Cell, labelEnd int, w
 			continue
 		}
 		// Where two cells fall under one column (a header spanning two data columns), the first non-empty wins.
-		if out[at].found && strings.TrimSpace(out[at].Text) != "" {
+		if out[at].found && trimSpace(out[at].Text) != "" {
 			continue
 		}
 		out[at] = placedCell{c, hc, true}

@@ -340,8 +340,24 @@ func cleanLabel(s string) string {
 	// Labels come folded from the extractor: nearly always clean already, and checking costs less than trimming.
 	first, _ := utf8.DecodeRuneInString(s)
 	last, _ := utf8.DecodeLastRuneInString(s)
-	if !unicode.IsSpace(first) && !unicode.IsSpace(last) && last != '|' {
+	if !isSpace(first) && !isSpace(last) && last != '|' {
 		return s
 	}
 	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "|"))
 }
+
+// trimSpace is strings.TrimSpace, answering at once for text that has nothing to trim (folded cells).
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !isSpace(first) && !isSpace(last) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+// isSpace is unicode.IsSpace without its table search for CJK text: no white space lies above U+3000.
+func isSpace(r rune) bool { return r <= 0x3000 && unicode.IsSpace(r) }

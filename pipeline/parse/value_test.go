@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/gkbench/gkbench/pipeline/report"
 )
@@ -122,6 +123,23 @@ func TestValueHan(t *testing.T) {
 					t.Errorf("%q in %q: not in valueHan", r, s)
 				}
 			}
+		}
+	}
+}
+
+// TestTrim: the shortcuts of trimSpace and cleanLabel give what the strings functions give.
+func TestTrim(t *testing.T) {
+	for _, s := range []string{"", " ", "规章", " 规章 ", "规章\u3000", "\u00a0总计", "结果 |", "a", "a\u2028", "|", "自然人|", "\u3000\u3000", "\xff"} {
+		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+			t.Errorf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := cleanLabel(s), strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "|")); got != want {
+			t.Errorf("cleanLabel(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		if isSpace(r) != unicode.IsSpace(r) {
+			t.Fatalf("isSpace(%U) = %v", r, isSpace(r))
 		}
 	}
 }
