@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -435,26 +434,7 @@ func TestTextDocument(t *testing.T) {
 			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
 				t.Errorf("blocks:\n got %q\nwant %q", got, tc.want)
 			}
-			if d.Format != Text {
-				t.Errorf("format %q", d.Format)
-			}
 		})
-	}
-}
-
-func TestExtract(t *testing.T) {
-	d, err := Extract("<p>规章</p>", HTML)
-	if err != nil || d.Format != HTML || len(d.Blocks) != 1 {
-		t.Errorf("html: %+v, %v", d, err)
-	}
-	d, err = Extract("规章 |", Text)
-	if err != nil || d.Format != Text || d.Blocks[0].Kind != CellBlock {
-		t.Errorf("text: %+v, %v", d, err)
-	}
-	for _, f := range []Format{DOCX, PDF, "xls"} {
-		if _, err := Extract("x", f); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "暂不支持") {
-			t.Errorf("%s: err = %v", f, err)
-		}
 	}
 }
 

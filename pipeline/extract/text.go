@@ -21,7 +21,7 @@ func TextDocument(text string) (*Document, error) {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
-	doc := &Document{Format: Text}
+	doc := &Document{}
 	var f folder
 	for lineNo := 1; len(text) > 0; lineNo++ {
 		var line string

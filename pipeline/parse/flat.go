@@ -202,7 +202,7 @@ func (p *parser) flushRow(eof bool) {
 		if mapping == ByOrder {
 			lc = ""
 		}
-		p.addValue(rowKey, cols[i], v.raw, label, lc, mapping, v.line, i)
+		p.addValue(rowKey, cols[i], v.raw, label, lc, mapping, v.line, i, nil)
 	}
 }
 
@@ -246,12 +246,13 @@ func (p *parser) flushHeaderRows(r *openRow, h *header, eof bool) {
 		if mapping == ByLabel {
 			lc = cleanLabel(h.labels[i])
 		}
-		p.addValue(slots[i].row.Key, slots[i].col, v.raw, t.Path(slots[i].row), lc, mapping, v.line, i)
+		p.addValue(slots[i].row.Key, slots[i].col, v.raw, t.Path(slots[i].row), lc, mapping, v.line, i, nil)
 	}
 }
 
-// addValue stores one figure.
-func (p *parser) addValue(rowKey string, col template.Column, raw, labelRow, labelCol, mapping string, rowIdx, colIdx int) {
+// addValue stores one figure; at is the grid cell it came from (nil for the flattened form), whose page
+// and box a PDF's figures keep.
+func (p *parser) addValue(rowKey string, col template.Column, raw, labelRow, labelCol, mapping string, rowIdx, colIdx int, at *extract.Cell) {
 	val := ParseValue(raw, col.Money)
 	if val.Kind == report.Text {
 		p.warn("无法读取的数值「%s」(行「%s」,列「%s」)", strings.TrimSpace(raw), cleanLabel(labelRow), col.Label)
@@ -260,9 +261,14 @@ func (p *parser) addValue(rowKey string, col template.Column, raw, labelRow, lab
 	if p.inGrid != nil {
 		tableIdx = p.inGrid.Index
 	}
-	p.addFact(report.Fact{
+	f := report.Fact{
 		Row: rowKey, Col: col.Key, Value: val.Num, Kind: val.Kind, Raw: strings.TrimSpace(raw),
 		LabelRow: cleanLabel(labelRow), LabelCol: labelCol, Mapping: mapping,
 		TableIdx: tableIdx, RowIdx: rowIdx, ColIdx: colIdx,
-	})
+	}
+	if at != nil && at.Page > 0 {
+		f.Page = at.Page
+		f.BBox = []float64{at.Box.X0, at.Box.Y0, at.Box.X1, at.Box.Y1}
+	}
+	p.addFact(f)
 }
