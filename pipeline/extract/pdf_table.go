@@ -144,6 +144,31 @@ func gridFromRules(p *pdfPage, rules []pdfRule) *pdfTable {
 	if len(xs) < 2 || len(ys) < 2 {
 		return nil // an underline, a frame or a rule between paragraphs
 	}
+	// Where a page break cuts a table, the row at the break may lack its closing border while the column
+	// lines reach down (up) to it: the lines' ends close the grid.
+	top, bottom, left, right := ys[0], ys[len(ys)-1], xs[0], xs[len(xs)-1]
+	for _, r := range rules {
+		if r.horizontal() {
+			left, right = math.Min(left, r.x0), math.Max(right, r.x1)
+		} else {
+			top, bottom = math.Min(top, r.y0), math.Max(bottom, r.y1)
+		}
+	}
+	if ys[0]-top > ruleMin {
+		ys = append([]float64{top}, ys...)
+	}
+	if bottom-ys[len(ys)-1] > ruleMin {
+		ys = append(ys, bottom)
+	}
+	if xs[0]-left > ruleMin {
+		xs = append([]float64{left}, xs...)
+	}
+	if right-xs[len(xs)-1] > ruleMin {
+		xs = append(xs, right)
+	}
+	if len(xs) < 2 || len(ys) < 2 {
+		return nil // an underline, a frame or a rule between paragraphs
+	}
 	nr, nc := len(ys)-1, len(xs)-1
 	if nr*nc > maxPositions {
 		return nil
@@ -267,7 +292,7 @@ func (a *pdfTable) join(b *pdfTable) {
 			continue
 		}
 		if c.r == skip {
-			if up := last[[2]int{c.c, c.cs}]; up != nil && cutCell(up.text, c.text) {
+			if up := last[[2]int{c.c, c.cs}]; up != nil && cutCell(up, c) {
 				up.rs += c.rs
 				up.text = joinedText(up.text, c.text)
 				continue
@@ -281,13 +306,17 @@ func (a *pdfTable) join(b *pdfTable) {
 	a.page = b.page
 }
 
-// cutCell tells whether lower continues upper across a page break: upper is a label and lower is empty or
-// the rest of its words.
-func cutCell(upper, lower string) bool {
-	if upper == "" || looksNumeric(upper) || lower != "" && (looksNumeric(lower) || numbered(lower)) {
+// cutCell tells whether lower continues upper across a page break: upper is a label, and lower is empty
+// (the rest of a cell spanning rows) or the rest of its words in a cell that spans rows on either side
+// (a row-group label such as （四）无 / 法提供). Two one-row labels are two rows.
+func cutCell(upper, lower *pdfCell) bool {
+	if upper.text == "" || looksNumeric(upper.text) {
 		return false
 	}
-	return true
+	if lower.text == "" {
+		return true
+	}
+	return (upper.rs > 1 || lower.rs > 1) && !looksNumeric(lower.text) && !numbered(lower.text)
 }
 
 func joinedText(a, b string) string {

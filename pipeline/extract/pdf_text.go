@@ -151,7 +151,11 @@ func paragraphs(lines []pdfLine, left, right float64, f *folder) []string {
 			full := right-prev.box.x1 < 2*h
 			flush := l.box.x0-left < h
 			close := l.box.y0-prev.box.y1 < 1.2*h
-			if full && flush && close {
+			// A centred heading wrapped over lines (a long title) is one heading too.
+			mid := (left + right) / 2
+			centred := math.Abs((prev.box.x0+prev.box.x1)/2-mid) < h && math.Abs((l.box.x0+l.box.x1)/2-mid) < h &&
+				l.box.x0-left > 2*h && math.Abs(l.height()-h) < 0.2*h
+			if close && (full && flush || centred) {
 				joinPieces(&cur, t)
 				prev = l
 				continue
