@@ -12,7 +12,14 @@ type pdfItem struct {
 	y     float64
 	line  *pdfLine  // a text line, or
 	table *pdfTable // a table
-	furn  bool      // page furniture (page number)
+}
+
+// markEnds marks the first and last line of each page in a stream of lines.
+func markEnds(lines []pdfLine) {
+	for i := range lines {
+		lines[i].first = i == 0 || lines[i-1].page != lines[i].page
+		lines[i].last = i == len(lines)-1 || lines[i+1].page != lines[i].page
+	}
 }
 
 func layoutPDF(pages []pdfPage) *Document {
@@ -20,44 +27,53 @@ func layoutPDF(pages []pdfPage) *Document {
 	var f folder
 	var items []pdfItem // all pages, in reading order
 	left, right := math.Inf(1), math.Inf(-1)
+	// Ruled tables page by page; the remaining lines of all pages, furniture left out, in one stream, so
+	// that an unruled table whose header ends one page and whose rows start the next is found whole.
+	ruled := make([][]*pdfTable, len(pages))
+	var stream []pdfLine
 	for i := range pages {
 		p := &pages[i]
 		rest := p.chars
-		tables := ruledTables(p)
-		for _, t := range tables {
+		ruled[i] = ruledTables(p)
+		for _, t := range ruled[i] {
 			rest = t.fill(rest)
 		}
-		lines := groupLines(rest)
-		un, lines := unruledTables(p, lines)
-		tables = append(tables, un...)
-		var its []pdfItem
-		for k := range lines {
-			l := &lines[k]
-			its = append(its, pdfItem{y: l.box.y0, line: l, furn: isFurniture(l.text(&f))})
+		for _, l := range groupLines(rest) {
+			if isFurniture(l.text(&f)) {
+				continue
+			}
+			l.page = p.num
+			stream = append(stream, l)
 			left, right = math.Min(left, l.box.x0), math.Max(right, l.box.x1)
 		}
-		for _, t := range tables {
+	}
+	markEnds(stream)
+	unruled, stream := unruledTables(stream)
+	for i := range pages {
+		p := &pages[i]
+		var its []pdfItem
+		for k := range stream {
+			if l := &stream[k]; l.page == p.num {
+				its = append(its, pdfItem{y: l.box.y0, line: l})
+			}
+		}
+		for _, t := range ruled[i] {
 			its = append(its, pdfItem{y: t.box.y0, table: t})
 		}
-		sort.SliceStable(its, func(a, b int) bool { return its[a].y < its[b].y })
-		// A table is at the top (bottom) of its page when only furniture precedes (follows) it.
-		for k := range its {
-			if its[k].furn {
-				continue
+		for _, t := range unruled {
+			if t.page == p.num {
+				its = append(its, pdfItem{y: t.box.y0, table: t})
 			}
-			if its[k].table != nil {
-				its[k].table.top = true
-			}
-			break
 		}
-		for k := len(its) - 1; k >= 0; k-- {
-			if its[k].furn {
-				continue
+		sort.SliceStable(its, func(a, b int) bool { return its[a].y < its[b].y })
+		// A table is at the top (bottom) of its page when nothing precedes (follows) it there.
+		if len(its) > 0 {
+			if t := its[0].table; t != nil {
+				t.top = true
 			}
-			if its[k].table != nil {
-				its[k].table.bottom = true
+			if t := its[len(its)-1].table; t != nil {
+				t.bottom = true
 			}
-			break
 		}
 		items = append(items, its...)
 	}
@@ -66,16 +82,13 @@ func layoutPDF(pages []pdfPage) *Document {
 	var prev *pdfTable
 	kept := items[:0]
 	for _, it := range items {
-		if it.furn {
-			continue
-		}
 		if it.table != nil {
 			if prev != nil && prev.continues(it.table) {
 				prev.join(it.table)
 				continue
 			}
 			prev = it.table
-		} else if it.line != nil && !it.furn {
+		} else if it.line != nil {
 			prev = nil
 		}
 		kept = append(kept, it)
@@ -100,10 +113,4 @@ func layoutPDF(pages []pdfPage) *Document {
 	}
 	flush()
 	return doc
-}
-
-// unruledTables finds tables without ruling lines among a page's text lines; it returns them and the lines
-// they did not take.
-func unruledTables(p *pdfPage, lines []pdfLine) ([]*pdfTable, []pdfLine) {
-	return nil, lines
 }

@@ -12,8 +12,10 @@ import (
 // and the text of a line or of a table cell as a reader sees it.
 
 type pdfLine struct {
-	box   pdfBox
-	chars []pdfChar // left to right
+	box         pdfBox
+	chars       []pdfChar // left to right
+	page        int       // set once lines leave their page (layoutPDF)
+	first, last bool      // the first (last) text line of its page
 }
 
 func (l *pdfLine) height() float64 { return l.box.y1 - l.box.y0 }
@@ -58,12 +60,13 @@ func groupLines(chars []pdfChar) []pdfLine {
 }
 
 // text returns the line's text: a space where the gap between two characters is wider than a third of
-// the line's height (word processors position words instead of printing spaces), folded.
+// the line's height (word processors position words instead of printing spaces), except between two
+// wide characters (letter-spaced Chinese, 结 果), folded.
 func (l *pdfLine) text(f *folder) string {
 	var sb strings.Builder
 	h := l.height()
 	for i, c := range l.chars {
-		if i > 0 && c.x0-l.chars[i-1].x1 > h/3 {
+		if i > 0 && c.x0-l.chars[i-1].x1 > h/3 && !(isWide(c.r) && isWide(l.chars[i-1].r)) {
 			sb.WriteByte(' ')
 		}
 		sb.WriteRune(c.r)

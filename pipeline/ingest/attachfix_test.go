@@ -43,7 +43,8 @@ type attachFixture struct {
 	err    string
 }
 
-const unruledCSS = "table,td,th{border:none !important;border-collapse:separate !important}"
+// An unruled table as Word prints one whose borders were removed: no lines, the cells' margins kept.
+const unruledCSS = "table,td,th{border:none !important} td,th{padding:3px 7px !important}"
 
 func attachFixtures() []attachFixture {
 	return []attachFixture{

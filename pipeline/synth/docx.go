@@ -92,7 +92,7 @@ func fillDocument(doc []byte, r *Report) ([]byte, error) {
 		tc := rest[i:j]
 		sb.WriteString(rest[:i])
 		rest = rest[j:]
-		if strings.TrimSpace(cellText(tc)) != "" || continuation(tc) {
+		if strings.TrimSpace(docxCellText(tc)) != "" || continuation(tc) {
 			sb.WriteString(tc)
 			continue
 		}
@@ -124,8 +124,8 @@ var (
 	blankRuns = regexp.MustCompile(`<w:t( [^>]*)?>[^<]*</w:t>`)
 )
 
-// cellText returns the text of a cell's runs.
-func cellText(tc string) string {
+// docxCellText returns the text of a cell's runs.
+func docxCellText(tc string) string {
 	var sb strings.Builder
 	for _, m := range textRuns.FindAllStringSubmatch(tc, -1) {
 		sb.WriteString(html.UnescapeString(m[1]))
