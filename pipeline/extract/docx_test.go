@@ -35,7 +35,9 @@ func docx(t testing.TB, body string, extra ...string) []byte {
 	return buf.Bytes()
 }
 
-func p(text string) string { return `<w:p><w:r><w:t xml:space="preserve">` + text + `</w:t></w:r></w:p>` }
+func p(text string) string {
+	return `<w:p><w:r><w:t xml:space="preserve">` + text + `</w:t></w:r></w:p>`
+}
 
 func tc(props, content string) string {
 	return `<w:tc><w:tcPr>` + props + `</w:tcPr>` + content + `</w:tc>`
