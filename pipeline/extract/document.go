@@ -16,6 +16,9 @@ const (
 	CellBlock
 	// TableBlock is a table grid.
 	TableBlock
+	// PipeBlock is a line of the flattened text form holding only pipes ("|", "|||"): the copies print the
+	// positions a span covers, and blank cells, that way. Text is the run of pipes.
+	PipeBlock
 )
 
 // Document is an extracted document.

@@ -24,6 +24,12 @@ func isProse(text string) bool {
 }
 
 func (p *parser) token(b extract.Block) {
+	if b.Kind == extract.PipeBlock {
+		if p.row != nil && len(p.row.values) > 0 && b.Text == "|" {
+			p.row.bare++
+		}
+		return
+	}
 	text := strings.TrimSpace(b.Text)
 	if text == "" {
 		if b.Kind == extract.CellBlock && p.row != nil {
@@ -44,6 +50,7 @@ func (p *parser) token(b extract.Block) {
 	if valueLike(v, text) {
 		if p.row != nil {
 			p.row.values = append(p.row.values, valueToken{raw: text, line: b.Line})
+			p.row.bare = 0
 			return
 		}
 		if p.table != nil && p.table.RowsFromHeader {
@@ -184,6 +191,11 @@ func (p *parser) flushRow(eof bool) {
 		p.warn("表%s的列标题缺失或不完整,按模板列顺序取数", template.Numeral(t.Number))
 	}
 	label := r.label
+	if len(r.values) == len(cols)-1 && r.bare == 2 {
+		// 规章 | 0 | 0 | then "|" and "|": the first bare pipe is the blank last cell, the second ends the
+		// row (a full row ends with one). One bare pipe alone could be a span marker: that stays a misfit.
+		r.values = append(r.values, valueToken{line: r.values[len(r.values)-1].line + 1})
+	}
 	if !p.fitValues(label, len(r.values), len(cols), eof) {
 		return
 	}
