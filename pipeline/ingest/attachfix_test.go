@@ -123,6 +123,42 @@ func TestAttachmentFixtures(t *testing.T) {
 	}
 }
 
+// TestLegacyWithoutLibreOffice: where LibreOffice is missing, a DOC or WPS report fails with exactly that
+// reason, never a guess.
+func TestLegacyWithoutLibreOffice(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(attachDir, "lo-2021.doc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", t.TempDir())
+	for _, name := range []string{"report.doc", "report.wps"} {
+		r := Parse(Source{Path: name}, b, time.Unix(0, 0))
+		if r.Status != report.Failed || r.Error != "需要 LibreOffice 才能读取 DOC/WPS 文件" || r.Format != strings.TrimPrefix(filepath.Ext(name), ".") {
+			t.Errorf("%s: status %s format %s error %q", name, r.Status, r.Format, r.Error)
+		}
+	}
+}
+
+// TestWPSThroughLibreOffice: a WPS Writer file (an OLE Word binary under the .wps name) is converted by
+// LibreOffice and gives its HTML twin's figures.
+func TestWPSThroughLibreOffice(t *testing.T) {
+	if extract.Soffice() == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("LibreOffice (soffice) not on the PATH")
+		}
+		t.Skip("needs LibreOffice")
+	}
+	b, err := os.ReadFile(filepath.Join(attachDir, "lo-2021.doc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Parse(Source{Path: "http://x.gov.cn/gknb/2023.wps"}, b, time.Unix(0, 0))
+	if r.Status != report.OK || r.Format != "wps" {
+		t.Fatalf("status %s format %s: %s %v", r.Status, r.Format, r.Error, r.Warnings)
+	}
+	sameFacts(t, attachFixture{seed: 11, file: "lo-2021.wps"}.twin(t), r)
+}
+
 // sameFacts compares two reports' keyed facts: the same cells, values and kinds.
 func sameFacts(t *testing.T, want, got *report.Report) {
 	t.Helper()

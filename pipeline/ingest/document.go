@@ -158,6 +158,9 @@ func extractDocument(r *report.Report, format decode.Format, data []byte, conten
 		return doc, nil
 	case decode.FormatDOC, decode.FormatWPS:
 		docx, err := extract.ConvertLegacy(data, string(format))
+		if errors.Is(err, extract.ErrNoLibreOffice) {
+			return nil, err // the whole reason, as it is
+		}
 		if err != nil {
 			return nil, fmt.Errorf("读取 %s 失败: %w", strings.ToUpper(string(format)), err)
 		}
