@@ -30,7 +30,7 @@ func (r *renderer) cell(e *entity, mi *metricInfo, y int, link bool) valueCell {
 	}
 	c := valueCell{Text: formatValue(*v.Value, mi.Unit), Unreliable: !v.Reliable, Title: v.FlagsZH}
 	if rk := r.m.ranks[ey{e.Key, mi.Key, y}]; rk != nil && rk.PeerCount > 1 {
-		c.Sub = fmt.Sprintf("第%d/%d", rk.Rank, rk.PeerCount)
+		c.Sub = fmt.Sprintf("第%d/%d", deref(rk.Rank), rk.RankedCount)
 	}
 	if mi.Def != nil && mi.Def.IsRate() && v.Numerator != nil && v.Denominator != nil {
 		c.Title = strings.TrimPrefix(c.Title+";分子 "+formatNumber(v.Numerator)+",分母 "+formatNumber(v.Denominator), ";")

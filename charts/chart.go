@@ -178,7 +178,7 @@ func (m *model) rankingOption(mi *metricInfo, year int, id string) (map[string]a
 			label += "(" + versionZH(r.TemplateVersion) + ")"
 		}
 		labels = append(labels, label)
-		p := point{Value: r.Value, Name: e.Name, Num: num(r.Numerator), Den: num(r.Denominator), Rank: r.Rank,
+		p := point{Value: r.Value, Name: e.Name, Num: num(r.Numerator), Den: num(r.Denominator), Rank: deref(r.Rank),
 			Peers: r.PeerCount, Pct: num(r.Percentile), Unreliable: !r.Reliable, Flags: r.FlagsZH,
 			Version: versionZH(r.TemplateVersion), Year: year,
 			ItemStyle: map[string]any{"color": e.Color}}

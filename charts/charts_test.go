@@ -81,7 +81,7 @@ func smallData(issuerCity string) *Data {
 			Unit: metrics.UnitRatio, Direction: "lower_better", Level: DefaultLevel, Parent: "北京市", EntityKey: entityKey(x.name),
 			EntityName: issuer, Issuer: issuer, Jurisdiction: x.name, ReportID: id, TemplateVersion: versions[x.year],
 			Value: rate, Numerator: ptr(x.held), Denominator: ptr(x.proc), Reliable: reliable, Flags: flags, FlagsZH: flagsZH,
-			Rank: rank, PeerCount: 3, Percentile: ptr(float64(rank-1) * 50)})
+			Ranked: reliable, Rank: ptr(rank), RankedCount: 3, PeerCount: 3, Position: rank, Percentile: ptr(float64(3-rank) * 50)})
 	}
 	d.PeerStats = []metrics.PeerStat{
 		{Year: 2021, MetricKey: "unable_not_held_rate", Level: DefaultLevel, Parent: "北京市", Members: 3, MembersWithValue: 3,

@@ -399,7 +399,7 @@ func (m *model) rankingRows(key string, year int) []*metrics.Ranking {
 	// The main peer group first, then the others; each by rank.
 	slices.SortStableFunc(out, func(a, b *metrics.Ranking) int {
 		am, bm := a.Parent != m.mainParent, b.Parent != m.mainParent
-		return cmp.Or(cmpBool(am, bm), strings.Compare(a.Parent, b.Parent), cmp.Compare(a.Rank, b.Rank))
+		return cmp.Or(cmpBool(am, bm), strings.Compare(a.Parent, b.Parent), cmp.Compare(a.Position, b.Position))
 	})
 	return out
 }

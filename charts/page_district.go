@@ -177,7 +177,7 @@ func (r *renderer) districtCharts(e *entity) ([]*chartSpec, error) {
 			if rk == nil || rk.Percentile == nil {
 				return nil
 			}
-			return &point{Value: *rk.Percentile, Rank: rk.Rank, Peers: rk.PeerCount, Unreliable: !rk.Reliable}
+			return &point{Value: *rk.Percentile, Rank: deref(rk.Rank), Peers: rk.RankedCount, Unreliable: !rk.Reliable}
 		})
 		if hasValue(pts) {
 			pcts = append(pcts, seriesLine{Name: mi.Name, Color: metricColors[i%len(metricColors)], Points: pts})

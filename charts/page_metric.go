@@ -151,7 +151,7 @@ func (r *renderer) rankingTable(mi *metricInfo, y int, selected bool) rankingTab
 		if rk.Percentile != nil {
 			pct = strconv.FormatFloat(*rk.Percentile, 'f', 0, 64)
 		}
-		t.Rows = append(t.Rows, rankingRow{Rank: rk.Rank, E: r.m.entities[rk.EntityKey], Value: formatValue(rk.Value, mi.Unit),
+		t.Rows = append(t.Rows, rankingRow{Rank: deref(rk.Rank), E: r.m.entities[rk.EntityKey], Value: formatValue(rk.Value, mi.Unit),
 			Num: formatNumber(rk.Numerator), Den: formatNumber(rk.Denominator), Percentile: pct,
 			Version: versionZH(rk.TemplateVersion), Unreliable: !rk.Reliable, Flags: rk.FlagsZH})
 	}

@@ -18,10 +18,10 @@ var Outputs = []Output{
 			"is_primary, report_status, metric_key, name_zh, category_zh, sort_order, unit, direction, scale, " +
 			"numerator, denominator, value, reliable, flags[], flags_zh, missing_cells[], blank_cells[], failed_checks[]"},
 	{Name: "rankings", Title: "同级排名(每年、每指标、同级同上级)",
-		OrderBy: "year, metric_key, level, parent, rank, entity_key",
+		OrderBy: "year, metric_key, level, parent, position",
 		Columns: "year, metric_key, name_zh, unit, direction, level, parent, entity_key, entity_name, issuer, " +
 			"jurisdiction, report_id, template_version, value, numerator, denominator, reliable, flags[], flags_zh, " +
-			"rank, peer_count, percentile, p25, p50, p75"},
+			"ranked, rank, ranked_count, unreliable_count, peer_count, position, percentile, p25, p50, p75"},
 	{Name: "peer_stats", Title: "同级分布与汇总(分子分母加总后重算)",
 		OrderBy: "year, metric_key, level, parent",
 		Columns: "year, metric_key, name_zh, unit, direction, level, parent, members, members_with_value, " +
