@@ -98,35 +98,8 @@ func statusZH(s string) string {
 	return s
 }
 
-// levelZH names an issuer level.
-func levelZH(l string) string {
-	switch l {
-	case "district_government":
-		return "区人民政府"
-	case "city_government":
-		return "市人民政府"
-	case "street_town":
-		return "街道、乡镇"
-	case "department":
-		return "部门"
-	case "unknown", "":
-		return "未知"
-	}
-	return l
-}
-
-// versionZH names a template version.
-func versionZH(v string) string {
-	switch v {
-	case "2019":
-		return "2019 试行版"
-	case "2021":
-		return "2021 版"
-	case "":
-		return "—"
-	}
-	return v + " 版"
-}
+// levelZH and versionZH name issuer levels and template versions (shared with the workbook).
+var levelZH, versionZH = metrics.LevelZH, metrics.VersionZH
 
 // palette holds 20 colours that stay apart on screen and in print (ECharts' and ColorBrewer's categorical
 // sets, near-duplicates removed). A district keeps its colour on every page (see assignColors).

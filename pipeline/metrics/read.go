@@ -131,6 +131,11 @@ type Trend struct {
 	PrevReliable        *bool    `col:"prev_reliable"`
 	Change              *float64 `col:"change"`
 	Ratio               *float64 `col:"ratio"`
+	BaseYear            *int     `col:"base_year"` // the first year with a value ("自 BaseYear 年以来")
+	BaseValue           *float64 `col:"base_value"`
+	BaseTemplateVersion string   `col:"base_template_version"`
+	ChangeSince         *float64 `col:"change_since"` // value − base_value; nil in the base year
+	RatioSince          *float64 `col:"ratio_since"`
 	Flags               []string `col:"flags"` // missing_year, prev_missing, version_change, jump_up, ...
 	FlagsZH             string   `col:"flags_zh"`
 }
