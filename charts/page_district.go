@@ -12,8 +12,9 @@ import (
 type districtRow struct {
 	M      *metricInfo
 	Cells  []valueCell
-	Latest valueCell // percentile in the latest year
-	Change valueCell
+	Latest valueCell // percentile in the latest year (100 = best among peers)
+	Change valueCell // against the year before
+	Since  valueCell // since the first year with a value
 }
 
 type districtGroup struct {
@@ -31,19 +32,26 @@ type districtBody struct {
 	Identity  []identityRow
 	CrossYear []metrics.CrossYear
 	Edited    []metrics.EditedReport
-	Missing   []int
+	// EditedFigures are the figures the edits changed, old → new.
+	EditedFigures []editedRow
+	Missing       []int
+}
+
+type editedRow struct {
+	editRow
+	Year string
 }
 
 func (r *renderer) districtPage(e *entity) (*page, error) {
 	m := r.m
-	b := &districtBody{E: e, Years: m.years, Span: len(m.years) + 3}
+	b := &districtBody{E: e, Years: m.years, Span: len(m.years) + 4}
 	p := &page{File: e.Page, Title: e.Name, Nav: "district", Body: b}
 	for _, mi := range m.metrics {
 		row := districtRow{M: mi}
 		has := false
 		var lastY int
 		for _, y := range m.years {
-			c := r.cell(e, mi, y, false)
+			c := r.cell(e, mi, y)
 			if c.Class != "na" || c.Text != "" {
 				has = true
 			}
@@ -59,8 +67,13 @@ func (r *renderer) districtPage(e *entity) (*page, error) {
 			row.Latest = valueCell{Text: strconv.FormatFloat(*rk.Percentile, 'f', 0, 64), Sub: itoa(lastY) + " 年"}
 		} else {
 			row.Latest = valueCell{Text: "—", Class: "na"}
+			if metrics.Direction(mi.Direction) == metrics.Neutral {
+				row.Latest.Title = "描述性指标,不排名"
+			}
 		}
-		if t := m.trends[ey{e.Key, mi.Key, lastY}]; t != nil && t.Change != nil {
+		t := m.trends[ey{e.Key, mi.Key, lastY}]
+		row.Since = sinceCell(mi, t)
+		if t != nil && t.Change != nil {
 			row.Change = changeCell(mi, t)
 		} else {
 			row.Change = valueCell{Text: "—", Class: "na"}
@@ -90,6 +103,11 @@ func (r *renderer) districtPage(e *entity) (*page, error) {
 			b.Edited = append(b.Edited, x)
 		}
 	}
+	for i := range m.d.EditedFigures {
+		if x := &m.d.EditedFigures[i]; ids[x.NewReportID] {
+			b.EditedFigures = append(b.EditedFigures, editedRow{editRow: m.editRow(x), Year: itoa(deref(x.Year))})
+		}
+	}
 	for _, x := range m.d.Missing {
 		if x.EntityKey == e.Key {
 			b.Missing = append(b.Missing, x.Year)
@@ -104,8 +122,6 @@ func (r *renderer) districtPage(e *entity) (*page, error) {
 	return p, nil
 }
 
-// changeCell shows the change against the previous year, coloured by whether it is an improvement.
-
 func (r *renderer) headlineRates() []*metricInfo {
 	var out []*metricInfo
 	for _, mi := range r.headlines() {
@@ -116,9 +132,21 @@ func (r *renderer) headlineRates() []*metricInfo {
 	return out
 }
 
-// metricColors tell metrics apart on a district page; they are greys and muted tones so they are not
-// mistaken for district colours.
-var metricColors = []string{"#2f4b7c", "#d45087", "#ff7c43", "#665191", "#003f5c", "#a05195"}
+// metricColors tell metrics apart on a district page: hues far apart from each other (and each series also has
+// its own point shape, metricSymbols), so two metrics never look alike.
+var metricColors = []string{"#1f5fa8", "#c2185b", "#d97706", "#2e7d32", "#6a3d9a", "#4d4d4d"}
+
+var metricSymbols = []string{"circle", "rect", "triangle", "diamond", "pin", "roundRect"}
+
+// shaped gives a series' points its metric's shape (hollow circles stay: they mark unreliable values).
+func shaped(pts []point, i int) []point {
+	for j := range pts {
+		if pts[j].Value != missing && !pts[j].Unreliable {
+			pts[j].Symbol, pts[j].SymbolSize = metricSymbols[i%len(metricSymbols)], 8
+		}
+	}
+	return pts
+}
 
 func (r *renderer) districtCharts(e *entity) ([]*chartSpec, error) {
 	m := r.m
@@ -131,7 +159,7 @@ func (r *renderer) districtCharts(e *entity) ([]*chartSpec, error) {
 		if !hasValue(pts) {
 			continue
 		}
-		rates = append(rates, seriesLine{Name: mi.Name, Color: metricColors[i%len(metricColors)], Points: pts})
+		rates = append(rates, seriesLine{Name: mi.Name, Color: metricColors[i%len(metricColors)], Points: shaped(pts, i)})
 	}
 	if len(rates) > 0 {
 		opt, err := m.seriesOption(id+"-rates", e.Label+" 主要比率指标", "单位:% · 空心点:仅供参考", metrics.UnitRatio, rates, false)
@@ -177,14 +205,15 @@ func (r *renderer) districtCharts(e *entity) ([]*chartSpec, error) {
 			if rk == nil || rk.Percentile == nil {
 				return nil
 			}
-			return &point{Value: *rk.Percentile, Rank: deref(rk.Rank), Peers: rk.RankedCount, Unreliable: !rk.Reliable}
+			return &point{Value: *rk.Percentile, Rank: deref(rk.Rank), Peers: rk.RankedCount, RankText: rankText(rk),
+				Unreliable: !rk.Reliable, Link: r.sourceLink(rk.ReportID, mi.Key)}
 		})
 		if hasValue(pts) {
-			pcts = append(pcts, seriesLine{Name: mi.Name, Color: metricColors[i%len(metricColors)], Points: pts})
+			pcts = append(pcts, seriesLine{Name: mi.Name, Color: metricColors[i%len(metricColors)], Points: shaped(pts, i)})
 		}
 	}
 	if len(pcts) > 0 {
-		opt, err := m.seriesOption(id+"-pct", e.Label+" 在同级中的百分位", "0 = 同级最低值,100 = 同级最高值(高低好坏见各指标方向)", "百分位", pcts, false)
+		opt, err := m.seriesOption(id+"-pct", e.Label+" 在同级中的百分位", "100 = 同级最好,0 = 同级最差(已按各指标的方向换算,越高越好)", "百分位", pcts, false)
 		if err != nil {
 			return nil, err
 		}

@@ -107,8 +107,6 @@ func (r *renderer) latestYear(e *entity) (int, string) {
 	return 0, ""
 }
 
-// cell formats an entity's metric value for a year with its rank among peers.
-
 func (r *renderer) indexPage() (*page, error) {
 	m := r.m
 	b := &indexBody{Years: m.years, Headlines: r.headlines(), Coverage: r.coverage(m.compared), Others: len(m.others)}
@@ -143,7 +141,7 @@ func (r *renderer) indexPage() (*page, error) {
 		y, v := r.latestYear(e)
 		row := headlineRow{E: e, Year: y, Version: v}
 		for _, mi := range b.Headlines {
-			row.Cells = append(row.Cells, r.cell(e, mi, y, true))
+			row.Cells = append(row.Cells, r.cell(e, mi, y))
 		}
 		b.Latest = append(b.Latest, row)
 	}
@@ -154,13 +152,18 @@ func (r *renderer) indexPage() (*page, error) {
 		if years := m.metricYears(mi); len(years) > 0 {
 			y := m.defaultYear(mi, years)
 			id := "overview-new_received"
-			opt, h, err := m.rankingOption(mi, y, id)
-			if err != nil {
-				return nil, err
+			if groups, _ := m.peerGroups(mi.Key, y); len(groups) > 0 && groups[0].Main {
+				g := groups[0]
+				opt, h, err := m.rankingOption(mi, y, id, g, func(rid string) string { return r.sourceLink(rid, mi.Key) })
+				if err != nil {
+					return nil, err
+				}
+				t := r.rankingTable(mi, y, g)
+				b.Volume = &chartSpec{ID: id, Kind: "ranking", Unit: mi.Unit, Option: opt, Height: h,
+					Caption: "新收申请量为描述性指标,按数值排列,不排名;各区颜色在全站一致;历年走势见各指标页。",
+					Label:   rankingAria(mi, m.yearLabel(y), g, t)}
+				p.Charts = append(p.Charts, b.Volume)
 			}
-			b.Volume = &chartSpec{ID: id, Kind: "ranking", Unit: mi.Unit, Option: opt, Height: h,
-				Caption: "各区颜色在全站一致;历年走势见各指标页。"}
-			p.Charts = append(p.Charts, b.Volume)
 		}
 	}
 	return p, nil

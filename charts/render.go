@@ -40,6 +40,8 @@ type page struct {
 	Site       *siteInfo
 	Charts     []*chartSpec
 	ChartsJSON template.JS // escaped JSON (see scriptJSON)
+	DataJSON   template.JS // a page's own data for site.js (the comparison), escaped the same way
+	Scripts    bool        // load ECharts and site.js although the page has no chart of its own
 	Body       any
 }
 
@@ -53,13 +55,16 @@ type renderer struct {
 	downloads []download
 	snaps     map[string]snapshot
 	pubs      map[string]*metrics.Publication
+	// reportPages are the reports with a source page (report-<hash>.html).
+	reportPages map[string]bool
 }
 
 var funcs = template.FuncMap{
-	"statusZH":  statusZH,
-	"versionZH": versionZH,
-	"levelZH":   levelZH,
-	"fmtNum":    formatNumber,
+	"statusZH":   statusZH,
+	"versionZH":  versionZH,
+	"levelZH":    levelZH,
+	"cellKindZH": metrics.CellKindZH,
+	"fmtNum":     formatNumber,
 	"fmtPlain": func(v *float64) string {
 		if v == nil {
 			return "—"
@@ -114,8 +119,14 @@ func newRenderer(m *model, opt Options, downloads []download, snaps map[string]s
 		}
 		site.Groups = append(site.Groups, metricGroup{Category: mi.Category, Metrics: []*metricInfo{mi}})
 	}
+	if site.Banner != "" {
+		m.sample = true // the charts carry the sample marking too
+	}
 	r := &renderer{m: m, opt: opt, site: site, tmpl: map[string]*template.Template{}, downloads: downloads,
-		snaps: snaps, pubs: map[string]*metrics.Publication{}}
+		snaps: snaps, pubs: map[string]*metrics.Publication{}, reportPages: map[string]bool{}}
+	for _, id := range m.reportIDs() {
+		r.reportPages[id] = true
+	}
 	for i := range m.d.Publication {
 		r.pubs[m.d.Publication[i].ReportID] = &m.d.Publication[i]
 	}
@@ -190,5 +201,13 @@ func (r *renderer) pages() ([]*page, error) {
 		return nil, err
 	}
 	out = append(out, q, r.methodPage(), r.downloadsPage())
+	cmpPage, err := r.comparePage()
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, cmpPage)
+	for _, id := range r.m.reportIDs() {
+		out = append(out, r.reportPage(id))
+	}
 	return out, nil
 }

@@ -21,6 +21,7 @@ type reportRow struct {
 	Publication, Error                     string
 	Primary                                bool
 	Warnings                               []string
+	Source                                 string // the report's source page ("" when it has none)
 }
 
 type identityRow struct {
@@ -36,6 +37,9 @@ func (r *renderer) reportRow(rep metrics.QualityReport) reportRow {
 	row := reportRow{ID: rep.ReportID, Year: "未知", Version: versionZH(rep.TemplateVersion), Status: statusZH(rep.Status),
 		StatusClass: "st-" + rep.Status, URL: webURL(rep.URL), Facts: rep.FactCount, ChecksFailed: rep.ChecksFailed,
 		Error: rep.Error, Primary: rep.IsPrimary, Warnings: rep.Warnings}
+	if r.reportPages[rep.ReportID] {
+		row.Source = reportPage(rep.ReportID)
+	}
 	if rep.Year != nil {
 		row.Year = itoa(*rep.Year)
 	}
