@@ -336,6 +336,7 @@
     var form = document.getElementById('compare-form');
     if (!node || !form) return;
     var data = JSON.parse(node.textContent);
+    form.addEventListener('submit', function (e) { e.preventDefault(); });
     var boxes = Array.prototype.slice.call(form.querySelectorAll('input[name="d"]'));
     var yearSel = form.querySelector('select[name="year"]');
     var metricSel = form.querySelector('select[name="metric"]');
