@@ -57,6 +57,7 @@ type renderer struct {
 	pubs      map[string]*metrics.Publication
 	// reportPages are the reports with a source page (report-<hash>.html).
 	reportPages map[string]bool
+	workbook    copiedFile
 }
 
 var funcs = template.FuncMap{

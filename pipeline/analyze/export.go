@@ -23,7 +23,7 @@ type ExportedFile struct {
 }
 
 // WorkbookName is the Excel workbook Export writes beside the tables.
-const WorkbookName = "gkbench.xlsx"
+const WorkbookName = metrics.WorkbookName
 
 // Export writes every table of metrics.Outputs to dir as <table>.parquet, <table>.csv and <table>_zh.csv
 // (UTF-8 with a BOM so Excel reads Chinese correctly; list columns joined with ";"; text cells that a

@@ -10,6 +10,10 @@ type Output struct {
 	Columns string // the main columns, for documentation
 }
 
+// WorkbookName is the Excel workbook `analyze` writes beside the tables (one sheet per metric, the report
+// figures and a 说明 sheet); the site offers it for download.
+const WorkbookName = "gkbench.xlsx"
+
 // Outputs lists the exported tables in export order.
 var Outputs = []Output{
 	{Name: "metric_values", Title: "指标值(每份报告每个指标一行)",
