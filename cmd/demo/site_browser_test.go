@@ -224,6 +224,10 @@ func TestDemoSiteInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		browsertest.SavePNG(t, shots, "demo-compare.png", png)
+		if png, err = chromedp.Run(tab, chromedp.CaptureScreenshot()); err != nil {
+			t.Fatal(err)
+		}
+		browsertest.SavePNG(t, shots, "demo-compare-view.png", png) // README's picture
 		quiet(t)
 	})
 
@@ -259,6 +263,13 @@ func TestDemoSiteInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		browsertest.SavePNG(t, shots, "demo-source-trail.png", png)
+		if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](`document.getElementById('m-unable_not_held_rate').scrollIntoView()`)); err != nil {
+			t.Fatal(err)
+		}
+		if png, err = chromedp.Run(tab, chromedp.CaptureScreenshot()); err != nil {
+			t.Fatal(err)
+		}
+		browsertest.SavePNG(t, shots, "demo-source-trail-view.png", png) // README's picture
 		quiet(t)
 	})
 

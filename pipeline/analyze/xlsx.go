@@ -193,19 +193,8 @@ func cellName(col, row int) string {
 // metricSheet lists every primary report's value of one metric, newest year first, each peer group in its
 // ranking order.
 func (a *Analysis) metricSheet(ctx context.Context, f *excelize.File, st sheetStyles, m workbookMetric) error {
-	if _, err := f.NewSheet(m.sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(m.sheet)
+	sw, err := streamSheet(f, m.sheet, 8, 30, 12, 12, 12, 12, 12, 12, 14, 12, 10, 40, 50)
 	if err != nil {
-		return err
-	}
-	for i, w := range []float64{8, 30, 12, 12, 12, 12, 12, 12, 14, 12, 10, 40, 50} {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
 	unit := metrics.UnitLabel(m.unit)
@@ -262,6 +251,23 @@ func (a *Analysis) metricSheet(ctx context.Context, f *excelize.File, st sheetSt
 	return sw.Flush()
 }
 
+// streamSheet adds a sheet written row by row, with its column widths and the header row frozen.
+func streamSheet(f *excelize.File, name string, widths ...float64) (*excelize.StreamWriter, error) {
+	if _, err := f.NewSheet(name); err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return nil, err
+	}
+	for i, w := range widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return nil, err
+		}
+	}
+	return sw, sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+}
+
 func nullInt(v sql.NullInt64) any {
 	if !v.Valid {
 		return nil
@@ -301,19 +307,8 @@ func (a *Analysis) factsSheets(ctx context.Context, f *excelize.File, st sheetSt
 		if len(sheets) > 0 {
 			name = fmt.Sprintf("%s(%d)", SheetFacts, len(sheets)+1)
 		}
-		if _, err := f.NewSheet(name); err != nil {
-			return err
-		}
 		var err error
-		if sw, err = f.NewStreamWriter(name); err != nil {
-			return err
-		}
-		for i, w := range []float64{28, 28, 8, 12, 8, 36, 16, 36, 12, 12, 14, 50, 20} {
-			if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-				return err
-			}
-		}
-		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		if sw, err = streamSheet(f, name, 28, 28, 8, 12, 8, 36, 16, 36, 12, 12, 14, 50, 20); err != nil {
 			return err
 		}
 		sheets = append(sheets, name)
