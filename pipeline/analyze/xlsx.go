@@ -25,8 +25,12 @@ const (
 	SheetFacts  = "报告数据"
 )
 
-// excelMaxRows is Excel's row limit per sheet; the facts continue on further sheets beyond it.
-const excelMaxRows = 1_048_576
+// excelMaxRows is Excel's row limit per sheet; the facts continue on further sheets beyond it, up to
+// maxFactSheets sheets (the workbook stays a size Excel opens; report_facts.csv and .parquet hold every row).
+const (
+	excelMaxRows  = 1_048_576
+	maxFactSheets = 4
+)
 
 // workbookMetric is one metric sheet.
 type workbookMetric struct {
@@ -54,11 +58,11 @@ func (a *Analysis) Workbook(ctx context.Context, path string) (err error) {
 			return fmt.Errorf("工作表 %s: %w", m.sheet, err)
 		}
 	}
-	factSheets, err := a.factsSheets(ctx, f, st)
+	factSheets, omitted, err := a.factsSheets(ctx, f, st)
 	if err != nil {
 		return fmt.Errorf("工作表 %s: %w", SheetFacts, err)
 	}
-	if err := readmeSheet(f, st, ms, factSheets); err != nil {
+	if err := readmeSheet(f, st, ms, factSheets, omitted); err != nil {
 		return fmt.Errorf("工作表 %s: %w", SheetReadme, err)
 	}
 	f.SetActiveSheet(0)
@@ -290,13 +294,13 @@ func number(v sql.NullFloat64, st sheetStyles) any {
 }
 
 // factsSheets writes every report figure, continuing on 报告数据(2)… past Excel's row limit. It returns the
-// sheet names.
-func (a *Analysis) factsSheets(ctx context.Context, f *excelize.File, st sheetStyles) ([]string, error) {
+// sheet names and how many figures did not fit in maxFactSheets sheets.
+func (a *Analysis) factsSheets(ctx context.Context, f *excelize.File, st sheetStyles) (_ []string, omitted int64, _ error) {
 	rows, err := a.db.QueryContext(ctx, `SELECT entity_name, issuer, year, template_version, table_zh, label_row,
 			label_col, printed_row, value, cell_kind, raw_text, url, report_id
 		FROM report_facts ORDER BY year NULLS LAST, entity_name NULLS LAST, report_id, table_key, row_key, col_key`)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	var sheets []string
@@ -317,38 +321,42 @@ func (a *Analysis) factsSheets(ctx context.Context, f *excelize.File, st sheetSt
 			"数值", "单元格类型", "原文", "网址", "报告代码"))
 	}
 	if err := start(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for rows.Next() {
 		var entity, issuer, version, table, row, col, printed, kind, raw, url, id sql.NullString
 		var year sql.NullInt64
 		var value sql.NullFloat64
 		if err := rows.Scan(&entity, &issuer, &year, &version, &table, &row, &col, &printed, &value, &kind, &raw, &url, &id); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if n > excelMaxRows {
+			if len(sheets) == maxFactSheets {
+				omitted++
+				continue
+			}
 			if err := sw.Flush(); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			if err := start(); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		}
 		if err := sw.SetRow(cellName(1, n), []any{entity.String, issuer.String, nullInt(year),
 			metrics.VersionZH(version.String), table.String, row.String, col.String, printed.String,
 			number(value, st), metrics.CellKindZH(kind.String), raw.String, url.String, id.String}); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		n++
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return sheets, sw.Flush()
+	return sheets, omitted, sw.Flush()
 }
 
 // readmeSheet explains the workbook: what each sheet holds and how to read ranks, percentiles and flags.
-func readmeSheet(f *excelize.File, st sheetStyles, ms []workbookMetric, factSheets []string) error {
+func readmeSheet(f *excelize.File, st sheetStyles, ms []workbookMetric, factSheets []string, omitted int64) error {
 	if err := f.SetColWidth(SheetReadme, "A", "A", 30); err != nil {
 		return err
 	}
@@ -366,7 +374,11 @@ func readmeSheet(f *excelize.File, st sheetStyles, ms []workbookMetric, factShee
 	for _, m := range ms {
 		lines = append(lines, [2]string{m.sheet, m.description + "单位:" + metrics.UnitLabel(m.unit) + "。公式:" + m.formula})
 	}
-	lines = append(lines, [2]string{strings.Join(factSheets, "、"), "每份报告表格中的全部数字:机关、年度、表、行、列、数值、单元格类型、原文与网址。"})
+	facts := "每份报告表格中的全部数字:机关、年度、表、行、列、数值、单元格类型、原文与网址。"
+	if omitted > 0 {
+		facts += fmt.Sprintf("超出 Excel 容量,另有 %d 个数字未列入本工作簿,完整数据见 report_facts.csv 或 report_facts.parquet。", omitted)
+	}
+	lines = append(lines, [2]string{strings.Join(factSheets, "、"), facts})
 	lines = append(lines,
 		[2]string{"", ""},
 		[2]string{"如何阅读", ""},

@@ -117,8 +117,8 @@ var BrokenReports = [][2]any{{"gaoxin", 2022}, {"baiyun", 2024}, {DaggerHost, Da
 // ranked (†).
 const (
 	TieYear    = 2023
-	TieHost    = "xishan"  // 72 / 168 after moving 9 applications to 予以公开
-	TieWith    = "donghu"  // 6 / 14: both 3/7
+	TieHost    = "xishan" // 72 / 168 after moving 9 applications to 予以公开
+	TieWith    = "donghu" // 6 / 14: both 3/7
 	TieMove    = 9
 	DaggerHost = "linjiang"
 	DaggerYear = 2023
