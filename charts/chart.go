@@ -223,7 +223,7 @@ func (m *model) rankingOption(mi *metricInfo, year int, id string, g peerGroup, 
 				s.MarkLines = &opts.MarkLines{Data: median, MarkLineStyle: opts.MarkLineStyle{
 					Symbol:    []string{"none", "none"},
 					LineStyle: &opts.LineStyle{Color: "#444444", Type: "dashed", Width: 1},
-					Label:     &opts.Label{Show: opts.Bool(true), Position: "start", Formatter: medianText}}}
+					Label:     &opts.Label{Show: opts.Bool(true), Position: "end", Formatter: medianText}}}
 			}
 		}),
 	)
