@@ -207,7 +207,7 @@ func TestRedirectPolicy(t *testing.T) {
 		limit int
 		ok    bool
 	}{{5, true}, {4, false}} {
-		c := &http.Client{Transport: New(fast(), nil), CheckRedirect: RedirectPolicy(tc.limit)}
+		c := &http.Client{Transport: New(fast(), nil), CheckRedirect: RedirectPolicy(tc.limit, nil)}
 		resp, err := c.Get(srv.URL("site", "/r0"))
 		if tc.ok && (err != nil || resp.StatusCode != 200) || !tc.ok && (err == nil || !strings.Contains(err.Error(), "重定向超过")) {
 			t.Errorf("limit %d: %v %v", tc.limit, resp, err)
