@@ -140,7 +140,9 @@ func TestRobots(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	hosts := map[string]func(w http.ResponseWriter){
-		"ok":     func(w http.ResponseWriter) { io.WriteString(w, "User-agent: *\nDisallow: /private/\n\nUser-agent: gkbench\nDisallow: /nogk/\n") },
+		"ok": func(w http.ResponseWriter) {
+			io.WriteString(w, "User-agent: *\nDisallow: /private/\n\nUser-agent: gkbench\nDisallow: /nogk/\n")
+		},
 		"gone":   func(w http.ResponseWriter) { http.Error(w, "no", http.StatusNotFound) },
 		"broken": func(w http.ResponseWriter) { http.Error(w, "down", http.StatusServiceUnavailable) },
 		"huge":   func(w http.ResponseWriter) { huge(w, false) },
