@@ -1,25 +1,28 @@
 package crawl
 
+// The collector: the only file that touches colly. Requests go out from here (after the robots.txt check
+// and, for a host that was dead last run, its probe) and come back as results (frontier.go).
+
 import (
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
-	"github.com/gkbench/gkbench/pipeline/fetch"
 	"github.com/gocolly/colly/v2"
-)
 
-// The collector: the only file that touches colly. Requests, responses and errors come through here and
-// leave as results (frontier.go).
+	"github.com/gkbench/gkbench/pipeline/fetch"
+)
 
 // Keys of the values a request carries through colly's context.
 const (
-	ctxURL           = "url"            // the entry's key
+	ctxKey           = "key"            // the entry's key
 	ctxBegan         = "began"          // time.Time the request was issued
 	ctxConditional   = "conditional"    // "1" when validators were sent
 	ctxRetriedUncond = "retried-uncond" // "1" on the repeat of a 304 whose stored copy was missing
@@ -27,8 +30,8 @@ const (
 	ctxContentType   = "content-type"   // the Content-Type as the server sent it
 )
 
-// setup builds the collector: robots.txt obeyed, the polite transport beneath, every response (errors
-// included) handed to us undecoded.
+// setup builds the transport, robots.txt and the collector: every response (errors included) is handed to
+// us undecoded, and redirects are followed only to the registry's hosts.
 func (c *crawler) setup() {
 	fc := c.cfg.Fetch
 	observe := fc.Observe
@@ -42,19 +45,19 @@ func (c *crawler) setup() {
 			observe(a)
 		}
 	}
-	tr := fetch.New(fc, c.cfg.Transport)
-	var hosts []string
-	seen := map[string]bool{}
+	c.tr = fetch.New(fc, c.cfg.Transport)
+	allowed := map[string]bool{}
+	var names []string
 	for _, h := range c.cfg.Registry.Hosts() {
-		name := h
-		if u, err := url.Parse("http://" + h); err == nil {
-			name = u.Hostname()
-		}
-		if !seen[name] {
-			seen[name] = true
-			hosts = append(hosts, name)
+		u := &url.URL{Scheme: "http", Host: h}
+		allowed[fetch.HostPort(u)] = true
+		if !allowed[u.Hostname()+"\x00"] {
+			allowed[u.Hostname()+"\x00"] = true
+			names = append(names, u.Hostname())
 		}
 	}
+	redirect := fetch.RedirectPolicy(c.cfg.MaxRedirects, func(hostPort string) bool { return allowed[hostPort] })
+	c.robots = fetch.NewRobots(c.tr, c.cfg.UserAgent, redirect)
 	col := colly.NewCollector(
 		colly.UserAgent(c.cfg.UserAgent),
 		colly.Async(true),
@@ -62,12 +65,14 @@ func (c *crawler) setup() {
 		colly.ParseHTTPErrorResponse(),
 		colly.MaxBodySize(int(c.cfg.MaxBody)+1), // one byte more tells a body at the limit from a larger one
 		colly.StdlibContext(c.ctx),
-		colly.AllowedDomains(hosts...),
+		colly.AllowedDomains(names...),
 	)
-	col.IgnoreRobotsTxt = false
-	col.WithTransport(tr)
-	col.SetRequestTimeout(tr.ClientTimeout())
-	col.SetRedirectHandler(fetch.RedirectPolicy(c.cfg.MaxRedirects))
+	// robots.txt is checked before each request (request below), once per site and bounded, instead of by
+	// colly, which reads it whole, without the run's context, and again after every failure.
+	col.IgnoreRobotsTxt = true
+	col.WithTransport(c.tr)
+	col.SetRequestTimeout(c.tr.ClientTimeout())
+	col.SetRedirectHandler(redirect)
 	col.OnResponseHeaders(func(r *colly.Response) {
 		// Colly would transcode the body by the header's charset, which is often wrong on these sites.
 		// Keep the header for pipeline/decode and hide the charset from colly.
@@ -86,11 +91,38 @@ func (c *crawler) setup() {
 	c.col = col
 }
 
-// request issues the GET, with validators when the URL was fetched before and its body is still stored.
+// request issues the entry's request, with validators when it was answered before and its body is still
+// stored (GET only: a POST cannot be answered 304). It runs on its own goroutine: it may wait for a probe
+// or robots.txt.
 func (c *crawler) request(e *entry, unconditional bool) {
+	u, err := url.Parse(e.url)
+	if err != nil {
+		c.finish(e, &result{err: err.Error(), fetchedAt: c.now().UTC()})
+		return
+	}
+	c.waitProbe(u.Host)
+	if c.ctx.Err() != nil {
+		c.finish(e, &result{status: -1})
+		return
+	}
+	allowed, note, err := c.robots.Allowed(c.ctx, u)
+	if note != "" {
+		c.log.Warn(note, "host", u.Host)
+	}
+	switch {
+	case c.ctx.Err() != nil:
+		c.finish(e, &result{status: -1})
+		return
+	case err != nil:
+		c.finish(e, &result{err: err.Error(), fetchedAt: c.now().UTC()})
+		return
+	case !allowed:
+		c.finish(e, &result{err: "robots.txt 禁止抓取,未请求", fetchedAt: c.now().UTC(), blocked: true})
+		return
+	}
 	hdr := http.Header{}
 	conditional := false
-	if last, ok := c.raw.Last(e.url); ok && !unconditional {
+	if last, ok := c.raw.Last(e.key); ok && !unconditional && e.form == "" {
 		if _, err := os.Stat(c.raw.ObjectPath(last.SHA256)); err == nil {
 			if last.ETag != "" {
 				hdr.Set("If-None-Match", last.ETag)
@@ -104,29 +136,36 @@ func (c *crawler) request(e *entry, unconditional bool) {
 	}
 	hdr.Set("Accept", "text/html,application/xhtml+xml,application/pdf,*/*;q=0.8")
 	hdr.Set("Accept-Language", "zh-CN,zh;q=0.9")
+	var body io.Reader
+	if e.form != "" {
+		// As the portal's own script posts it (jQuery): a form, from the page.
+		body = strings.NewReader(e.form)
+		hdr.Set("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+		hdr.Set("X-Requested-With", "XMLHttpRequest")
+	}
+	if e.referer != "" {
+		hdr.Set("Referer", e.referer)
+	}
 	cctx := colly.NewContext()
-	cctx.Put(ctxURL, e.url)
+	cctx.Put(ctxKey, e.key)
 	cctx.Put(ctxBegan, time.Now())
 	if conditional {
 		cctx.Put(ctxConditional, "1")
 	}
-	err := c.col.Request(http.MethodGet, e.url, nil, cctx, hdr)
+	err = c.col.Request(e.method(), e.url, body, cctx, hdr)
 	if err == nil {
 		return
 	}
-	// Refused before any request was made: robots.txt, a filtered host, or robots.txt unreachable.
+	// Refused before any request was made.
 	msg := err.Error()
-	switch {
-	case errors.Is(err, colly.ErrRobotsTxtBlocked):
-		msg = "robots.txt 禁止抓取,未请求"
-	case errors.Is(err, colly.ErrForbiddenDomain):
+	if errors.Is(err, colly.ErrForbiddenDomain) {
 		msg = "主机不在允许列表中,未请求"
 	}
-	c.finish(e, &result{err: msg, fetchedAt: c.now().UTC(), blocked: errors.Is(err, colly.ErrRobotsTxtBlocked)})
+	c.finish(e, &result{err: msg, fetchedAt: c.now().UTC()})
 }
 
 func (c *crawler) entryOf(ctx *colly.Context) *entry {
-	key := ctx.Get(ctxURL)
+	key := ctx.Get(ctxKey)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.entries[key]
@@ -147,6 +186,7 @@ func (c *crawler) base(r *colly.Response) *result {
 		}
 		res.etag = r.Headers.Get("ETag")
 		res.lastModified = r.Headers.Get("Last-Modified")
+		res.decoded = r.Headers.Get(fetch.DecodedHeader)
 		res.attempts, _ = strconv.Atoi(r.Headers.Get(fetch.AttemptsHeader))
 	}
 	return res
@@ -160,7 +200,7 @@ func (c *crawler) onResponse(r *colly.Response) {
 	res := c.base(r)
 	switch {
 	case r.StatusCode == http.StatusNotModified:
-		last, ok := c.raw.Last(e.url)
+		last, ok := c.raw.Last(e.key)
 		var err error
 		if ok {
 			res.body, err = c.raw.Get(last.SHA256)
@@ -188,7 +228,7 @@ func (c *crawler) onResponse(r *colly.Response) {
 	case r.StatusCode == http.StatusOK:
 		if int64(len(r.Body)) > c.cfg.MaxBody {
 			res.tooLarge = true
-			res.err = fmt.Sprintf("内容超过 %d MiB 上限,未保存", c.cfg.MaxBody>>20)
+			res.err = fmt.Sprintf("内容超过 %s 上限,未保存", fetch.Size(c.cfg.MaxBody))
 			break
 		}
 		sum, err := c.raw.Put(r.Body)
@@ -203,12 +243,17 @@ func (c *crawler) onResponse(r *colly.Response) {
 	c.finish(e, res)
 }
 
+// requestUnconditional repeats a request whose 304 found no stored copy (robots.txt already allowed it).
 func (c *crawler) requestUnconditional(e *entry) {
 	cctx := colly.NewContext()
-	cctx.Put(ctxURL, e.url)
+	cctx.Put(ctxKey, e.key)
 	cctx.Put(ctxBegan, time.Now())
 	cctx.Put(ctxRetriedUncond, "1")
-	if err := c.col.Request(http.MethodGet, e.url, nil, cctx, http.Header{}); err != nil {
+	hdr := http.Header{}
+	if e.referer != "" {
+		hdr.Set("Referer", e.referer)
+	}
+	if err := c.col.Request(http.MethodGet, e.url, nil, cctx, hdr); err != nil {
 		c.finish(e, &result{err: err.Error(), fetchedAt: c.now().UTC()})
 	}
 }
@@ -222,10 +267,14 @@ func (c *crawler) onError(r *colly.Response, err error) {
 		return
 	}
 	res := c.base(r)
-	if n := r.Ctx.Get(ctxTooLarge); n != "" {
+	switch n := r.Ctx.Get(ctxTooLarge); {
+	case n != "":
 		res.tooLarge = true
-		res.err = fmt.Sprintf("内容 %s 字节,超过 %d MiB 上限,未下载", n, c.cfg.MaxBody>>20)
-	} else {
+		res.err = fmt.Sprintf("内容 %s 字节,超过 %s 上限,未下载", n, fetch.Size(c.cfg.MaxBody))
+	case errors.Is(err, fetch.ErrTooLarge):
+		res.tooLarge = true
+		res.err = err.Error() + ",未保存"
+	default:
 		res.err = err.Error()
 	}
 	if c.ctx.Err() != nil {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gkbench/gkbench/pipeline/fetch"
 	"github.com/gkbench/gkbench/pipeline/ingest"
 	"github.com/gkbench/gkbench/pipeline/rawstore"
 	"github.com/gkbench/gkbench/pipeline/report"
@@ -24,6 +25,7 @@ const (
 	outCosmetic                 // the body changed outside the figures: no new version
 	outDegraded                 // the page no longer parses: the readable version stays current
 	outFailed                   // not stored (warehouse or raw store error): the next run tries again
+	outDuplicate                // the same bytes as a document of the source under another URL: not stored again
 )
 
 // document imports a report page or attachment: parse it unless this exact body was handled before, store
@@ -32,23 +34,31 @@ func (c *crawler) document(e *entry, res *result, j job, page *url.URL, text, ch
 	var attachments []anchor
 	if j.kind == KindReport && text != "" {
 		for _, a := range anchors(text, page) {
-			if isAttachment(a.URL) && j.src.Allows(a.URL.Host) {
+			if isAttachment(a.URL) && j.src.Allows(fetch.HostPort(a.URL)) {
 				attachments = append(attachments, a)
 			}
 		}
 	}
-	reportID := ""
+	ref := docRef{}
 	out := outUnchanged
-	last, seen := c.raw.Last(e.url)
+	last, seen := c.raw.Last(e.key)
 	if seen && last.SHA256 == res.sum && (last.ReportID == "" || c.wh.Has(last.ReportID)) {
-		reportID = last.ReportID
+		ref = docRef{reportID: last.ReportID, duplicateOf: last.DuplicateOf}
+	} else if owner, ok := c.claim(j.src.ID, res.sum, e.url); ok {
+		// One document under two URLs (a tracking parameter the registry does not know, a second path to
+		// the same file): both URLs are recorded, the document is stored once.
+		out, ref.duplicateOf = outDuplicate, owner
+		if cur, ok := c.raw.Current(owner); ok {
+			ref.reportID = cur.ReportID
+		}
+		c.log.Info("同一文档的另一个地址", "url", e.url, "same_as", owner)
 	} else {
 		r := c.parse(e, res, j)
 		switch {
 		case r.Status == report.Failed && len(attachments) > 0 && j.kind == KindReport:
 			out = outWrapper // the report is in the attachment
 		default:
-			reportID = r.ID
+			ref.reportID = r.ID
 			out = c.store(e, res, j, r)
 		}
 	}
@@ -63,23 +73,42 @@ func (c *crawler) document(e *entry, res *result, j job, page *url.URL, text, ch
 			s.Unchanged++
 		case outFailed, outDegraded:
 			s.Failed++
+		case outDuplicate:
+			s.Duplicates++
 		}
 	})
 	if out == outDegraded {
 		// The fetch is recorded with the readable version's report, so the broken body is not parsed again
 		// until it changes once more.
 		if cur, ok := c.raw.Current(e.url); ok {
-			reportID = cur.ReportID
+			ref.reportID = cur.ReportID
 		}
 	}
 	if out != outFailed {
-		c.record(e, res, j, charset, reportID)
+		c.record(e, res, j, charset, ref)
 	}
 	for _, a := range attachments {
 		info := j.link
 		info.Title = a.Text
-		c.visit(job{src: j.src, kind: KindAttachment, filter: j.filter, link: info, reportURL: e.url}, a.URL.String())
+		c.visit(job{src: j.src, kind: KindAttachment, filter: j.filter, link: info, reportURL: e.url}, pageRequest{URL: a.URL.String()})
 	}
+}
+
+// claim makes url the holder of the source's document with body sum, unless another URL already holds it
+// (in this run or an earlier one); then it returns that URL.
+func (c *crawler) claim(sourceID, sum, url string) (string, bool) {
+	key := sourceID + " " + sum
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if owner := c.claims[key]; owner != "" {
+		return owner, owner != url
+	}
+	if v, ok := c.raw.Document(sourceID, sum); ok && v.URL != url {
+		c.claims[key] = v.URL
+		return v.URL, true
+	}
+	c.claims[key] = url
+	return "", false
 }
 
 func (c *crawler) parse(e *entry, res *result, j job) *report.Report {

@@ -1,7 +1,8 @@
 package crawl
 
+// The frontier: which requests a run makes, once each, and which sources' jobs wait on them.
+
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"path"
@@ -11,12 +12,12 @@ import (
 	"time"
 
 	"github.com/gkbench/gkbench/pipeline/decode"
+	"github.com/gkbench/gkbench/pipeline/fetch"
+	"github.com/gkbench/gkbench/pipeline/rawstore"
 	"github.com/gkbench/gkbench/pipeline/registry"
 )
 
-// The frontier: which URLs a run fetches, once each, and which sources' jobs wait on them.
-
-// job is one source's interest in one URL.
+// job is one source's interest in one request.
 type job struct {
 	src       *registry.Source
 	kind      string
@@ -25,17 +26,26 @@ type job struct {
 	reportURL string // for attachments: the report page
 	start     bool   // a start URL of the source
 	pages     *atomic.Int32
+	// For a listing a page's script loads: what its links resolve against, and whether it is the first
+	// answer of the series (whose pager names the others).
+	base  *url.URL
+	first bool
 }
 
-// entry is one URL in this run: fetched once, however many sources and links lead to it.
+// entry is one request in this run: made once, however many sources and links lead to it.
 type entry struct {
-	url  string
-	mu   sync.Mutex
-	done bool
-	res  *result
-	jobs []job
-	seen map[string]bool // source ids whose job ran
+	key     string // rawstore.RequestKey: the URL, or method, URL and form
+	url     string // canonical URL
+	form    string // a POST's form, URL-encoded; "" for a GET
+	referer string
+	mu      sync.Mutex
+	done    bool
+	res     *result
+	jobs    []job
+	seen    map[string]bool // source ids whose job ran
 }
+
+func (e *entry) method() string { return methodOf(e.form) }
 
 // result is a fetch outcome.
 type result struct {
@@ -43,6 +53,7 @@ type result struct {
 	err                                string
 	body                               []byte // the body (a 304's is the stored copy)
 	contentType                        string // as the server sent it
+	decoded                            string // "gzip" when the transport inflated the body
 	finalURL                           string
 	sum                                string
 	etag, lastModified                 string
@@ -57,32 +68,15 @@ func (r *result) usable() bool {
 	return r.err == "" && (r.status == http.StatusOK || r.notModified) && r.body != nil
 }
 
-// normalize gives the form a URL is known by in this run and in the raw store.
-func normalize(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return nil, err
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("不是 http(s) 地址: %q", raw)
-	}
-	u.Host = strings.ToLower(u.Host)
-	u.Fragment, u.RawFragment = "", ""
-	if u.Path == "" {
-		u.Path = "/"
-	}
-	return u, nil
-}
-
-// visit makes sure rawURL is fetched once in this run and that j runs on it.
-func (c *crawler) visit(j job, rawURL string) {
+// visit makes sure the request is made once in this run and that j runs on its answer.
+func (c *crawler) visit(j job, req pageRequest) {
 	if c.ctx.Err() != nil {
 		return
 	}
-	u, err := normalize(rawURL)
+	u, err := canonical(req.URL, c.dropParams(j.src))
 	if err != nil {
 		if j.start {
-			c.startError(j.src.ID, rawURL, err.Error())
+			c.startError(j.src.ID, req.URL, err.Error())
 		}
 		return
 	}
@@ -99,16 +93,26 @@ func (c *crawler) visit(j job, rawURL string) {
 		c.started[j.src.ID]++
 		c.mu.Unlock()
 	}
-	key := u.String()
+	form := ""
+	if req.Form != nil {
+		form = req.Form.Encode()
+	}
+	key := rawstore.RequestKey(methodOf(form), u.String(), form)
 	c.mu.Lock()
-	if alt := indexTwin(u); alt != "" && c.entries[alt] != nil {
+	if alt := indexTwin(u); alt != "" && form == "" && c.entries[alt] != nil {
 		// dir/ and dir/index.html are one page on every CMS seen; fetch it once.
 		key = alt
 	}
 	e := c.entries[key]
 	created := e == nil
 	if created {
-		e = &entry{url: key, seen: map[string]bool{}}
+		e = &entry{key: key, url: u.String(), form: form, seen: map[string]bool{}}
+		if req.Base != nil {
+			e.referer = req.Base.String()
+		}
+		if alt := indexTwin(u); alt != "" && form == "" && key == alt {
+			e.url = alt
+		}
 		c.entries[key] = e
 	}
 	c.mu.Unlock()
@@ -119,6 +123,9 @@ func (c *crawler) visit(j job, rawURL string) {
 		return
 	}
 	e.seen[j.src.ID] = true
+	if j.kind != KindListing && j.reportURL == "" {
+		c.update(j.src.ID, func(s *SourceStats) { s.Reports++ })
+	}
 	if e.done {
 		res := e.res
 		e.mu.Unlock()
@@ -128,8 +135,17 @@ func (c *crawler) visit(j job, rawURL string) {
 	e.jobs = append(e.jobs, j)
 	e.mu.Unlock()
 	if created {
-		c.request(e, false)
+		c.work.Add(1)
+		c.mark(j.src.ID, true)
+		go c.request(e, false)
 	}
+}
+
+func methodOf(form string) string {
+	if form != "" {
+		return http.MethodPost
+	}
+	return http.MethodGet
 }
 
 // indexTwin is the other name of a directory's first page: dir/ for dir/index.html and back.
@@ -154,12 +170,14 @@ func indexTwin(u *url.URL) string {
 // finish stores the outcome and runs every job waiting on the entry; the first job (the source that found
 // the URL first) also records the document.
 func (c *crawler) finish(e *entry, res *result) {
+	defer c.work.Done()
 	e.mu.Lock()
 	e.res, e.done = res, true
 	jobs := e.jobs
 	e.jobs = nil
 	e.mu.Unlock()
 	for i, j := range jobs {
+		c.mark(j.src.ID, false)
 		c.handle(e, res, j, i == 0)
 	}
 }
@@ -167,6 +185,11 @@ func (c *crawler) finish(e *entry, res *result) {
 func (c *crawler) handle(e *entry, res *result, j job, primary bool) {
 	if res.status == -1 {
 		return // cancelled
+	}
+	if host := fetch.HostPort(c.pageURL(e, res)); res.usable() && !j.src.Allows(host) {
+		// Redirected to another source's host: the registry allows it, this source does not.
+		res = &result{status: res.status, err: "重定向到本来源不允许的主机 " + host + ",未保存",
+			fetchedAt: res.fetchedAt, finalURL: res.finalURL, attempts: res.attempts, elapsed: res.elapsed}
 	}
 	if !res.usable() {
 		if primary {
@@ -179,12 +202,12 @@ func (c *crawler) handle(e *entry, res *result, j job, primary bool) {
 			}
 			s.Failed++
 			if j.start {
-				s.StartErrors = append(s.StartErrors, e.url+": "+res.err)
+				s.StartErrors = append(s.StartErrors, e.key+": "+res.err)
 			} else if len(s.Errors) < maxErrorsKept {
-				s.Errors = append(s.Errors, e.url+": "+res.err)
+				s.Errors = append(s.Errors, e.key+": "+res.err)
 			}
 		})
-		c.log.Warn("抓取失败", "source", j.src.ID, "kind", j.kind, "url", e.url, "err", res.err)
+		c.log.Warn("抓取失败", "source", j.src.ID, "kind", j.kind, "url", e.key, "err", res.err)
 		return
 	}
 	page := c.pageURL(e, res)
@@ -194,8 +217,7 @@ func (c *crawler) handle(e *entry, res *result, j job, primary bool) {
 		if primary {
 			c.record(e, res, j, charset)
 		}
-		c.update(j.src.ID, func(s *SourceStats) { s.Pages++ })
-		c.listing(j, page, text)
+		c.listing(e, j, page, text)
 	default:
 		if !primary {
 			return // the document is the first source's
@@ -229,7 +251,8 @@ func contentType(res *result, j job) string {
 	return ct
 }
 
-// decode turns an HTML or text body into UTF-8 with the parser's decoder; other formats give "".
+// decode turns an HTML or text body (JSON and XML included) into UTF-8 with the parser's decoder; other
+// formats give "".
 func (c *crawler) decode(res *result, j job) (text, charset string) {
 	switch decode.DetectFormat(res.finalURL, res.body) {
 	case decode.FormatHTML, decode.FormatText:

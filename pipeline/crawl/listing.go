@@ -1,33 +1,33 @@
 package crawl
 
+// Listings: run the shapes over a listing page, then sort what they found into report links, further
+// listing pages and the rest.
+
 import (
 	"net/url"
-	"regexp"
 	"strings"
 )
 
-// listing follows a listing page's report links, its pagination and the source's further listings.
-func (c *crawler) listing(j job, page *url.URL, text string) {
-	if text == "" {
-		return
+// listing follows a listing page's report links, its further pages and the source's further listings.
+func (c *crawler) listing(e *entry, j job, page *url.URL, text string) {
+	p := &listingPage{URL: page, Base: page, Text: text, First: j.first, Hints: &j.src.Hints, Limit: max(int(j.pages.Load())+1, 1)}
+	if j.base != nil {
+		p.Base = j.base
 	}
-	h := j.src.Hints
-	var linkRE, followRE *regexp.Regexp
-	if h.LinkPattern != "" {
-		linkRE, _ = regexp.Compile(h.LinkPattern)
+	if e.form != "" {
+		p.Form, _ = url.ParseQuery(e.form)
 	}
-	if h.FollowPattern != "" {
-		followRE, _ = regexp.Compile(h.FollowPattern)
-	}
-	pageRE := paginationRE(h.PaginationPattern)
-	more := func(u string) {
+	f := p.find()
+	more := func(r pageRequest) {
 		if j.pages.Add(-1) < 0 {
-			c.log.Warn("列表页数超过上限,停止翻页", "source", j.src.ID, "url", u)
+			c.log.Warn("列表页数超过上限,停止翻页", "source", j.src.ID, "url", r.URL)
 			return
 		}
-		c.visit(job{src: j.src, kind: KindListing, filter: j.filter, pages: j.pages}, u)
+		c.visit(job{src: j.src, kind: KindListing, filter: j.filter, pages: j.pages, base: r.Base, first: r.First}, r)
 	}
-	for _, a := range anchors(text, page) {
+	linkRE, followRE, pageRE := j.src.Hints.LinkRE(), j.src.Hints.FollowRE(), j.src.Hints.PaginationRE()
+	reports := 0
+	for _, a := range f.links {
 		info, named := reportLink(a)
 		switch {
 		case named || linkRE != nil && linkRE.MatchString(a.URL.String()):
@@ -37,21 +37,28 @@ func (c *crawler) listing(j job, page *url.URL, text string) {
 			if !matchesFilter(info.Title+" "+a.Text+" "+a.Title, j.filter) {
 				continue
 			}
+			reports++
 			kind := KindReport
 			if isAttachment(a.URL) {
 				kind = KindAttachment
 			}
-			c.visit(job{src: j.src, kind: kind, filter: j.filter, link: info}, a.URL.String())
+			c.visit(job{src: j.src, kind: kind, filter: j.filter, link: info}, pageRequest{URL: a.URL.String()})
 		case followRE != nil && followRE.MatchString(a.URL.String()):
-			more(a.URL.String())
+			more(pageRequest{URL: a.URL.String()})
 		case isPagination(a.URL, page, pageRE):
-			more(a.URL.String())
+			more(pageRequest{URL: a.URL.String()})
 		}
 	}
-	limit := int(j.pages.Load()) + 1
-	for _, u := range scriptPages(text, page, h.PaginationPattern, max(limit, 1)) {
-		more(u.String())
+	for _, r := range f.pages {
+		more(r)
 	}
+	c.update(j.src.ID, func(s *SourceStats) {
+		s.Pages++
+		s.Links += len(f.links)
+		if len(s.Listings) < maxListingsKept {
+			s.Listings = append(s.Listings, ListingPage{URL: e.key, Links: len(f.links), Reports: reports})
+		}
+	})
 }
 
 func matchesFilter(s string, filter []string) bool {
