@@ -5,7 +5,6 @@ package crawl
 import (
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
 
 	"github.com/gkbench/gkbench/pipeline/fetch"
@@ -20,7 +19,7 @@ var DefaultDropParams = []string{"from", "utm_*", "spm", "source", "timestamp", 
 
 // canonical gives the form a URL is known by in this run and in the raw store: http(s) only, lower-case
 // host without the scheme's default port, no fragment, "/" for an empty path, and the query's parameters
-// sorted with the ones in drop removed.
+// the ones in drop removed (the others stay in the site's order: the request is the one the site wrote).
 func canonical(raw string, drop []string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
@@ -42,8 +41,7 @@ func canonical(raw string, drop []string) (*url.URL, error) {
 	return u, nil
 }
 
-// canonicalQuery drops the listed parameters and sorts the rest (by name, keeping the order of repeated
-// ones). A query that is not name=value pairs is left as it is.
+// canonicalQuery drops the listed parameters. A query that is not name=value pairs is left as it is.
 func canonicalQuery(q string, drop []string) string {
 	type pair struct {
 		k, v string
@@ -64,7 +62,6 @@ func canonicalQuery(q string, drop []string) string {
 		}
 		pairs = append(pairs, pair{k, v, eq})
 	}
-	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].k < pairs[j].k })
 	var b strings.Builder
 	for i, p := range pairs {
 		if i > 0 {

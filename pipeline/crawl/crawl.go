@@ -142,7 +142,7 @@ type crawler struct {
 	stats   map[string]*SourceStats
 	started map[string]int           // source id → start URLs issued
 	span    map[string][2]time.Time  // source id → first request, last answer
-	claims  map[string]string        // source id + body sha256 → the URL that holds the document
+	claims  map[string]*docClaim     // source id + body sha256 → the URL that holds the document
 	probes  map[string]chan struct{} // host → closed once its probe (a host dead last run) answered
 
 	requests, retries atomic.Int64
@@ -199,7 +199,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	c := &crawler{cfg: cfg, log: cfg.Log, ctx: ctx, raw: raw, wh: wh, runID: newRunID(cfg.Now()), now: cfg.Now,
 		entries: map[string]*entry{}, stats: map[string]*SourceStats{}, started: map[string]int{},
-		span: map[string][2]time.Time{}, claims: map[string]string{}, probes: map[string]chan struct{}{}}
+		span: map[string][2]time.Time{}, claims: map[string]*docClaim{}, probes: map[string]chan struct{}{}}
 	for _, s := range cfg.Registry.Sources {
 		c.stats[s.ID] = &SourceStats{ID: s.ID}
 	}

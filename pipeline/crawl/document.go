@@ -44,15 +44,14 @@ func (c *crawler) document(e *entry, res *result, j job, page *url.URL, text, ch
 	last, seen := c.raw.Last(e.key)
 	if seen && last.SHA256 == res.sum && (last.ReportID == "" || c.wh.Has(last.ReportID)) {
 		ref = docRef{reportID: last.ReportID, duplicateOf: last.DuplicateOf}
-	} else if owner, ok := c.claim(j.src.ID, res.sum, e.url); ok {
+	} else if cl, mine := c.claim(j.src.ID, res.sum, e.url); !mine {
 		// One document under two URLs (a tracking parameter the registry does not know, a second path to
 		// the same file): both URLs are recorded, the document is stored once.
-		out, ref.duplicateOf = outDuplicate, owner
-		if cur, ok := c.raw.Current(owner); ok {
-			ref.reportID = cur.ReportID
-		}
-		c.log.Info("同一文档的另一个地址", "url", e.url, "same_as", owner)
+		<-cl.done
+		out, ref = outDuplicate, docRef{reportID: cl.reportID, duplicateOf: cl.url}
+		c.log.Info("同一文档的另一个地址", "url", e.url, "same_as", cl.url)
 	} else {
+		defer close(cl.done)
 		r := c.parse(e, res, j)
 		switch {
 		case r.Status == report.Failed && len(attachments) > 0 && j.kind == KindReport:
@@ -60,6 +59,7 @@ func (c *crawler) document(e *entry, res *result, j job, page *url.URL, text, ch
 		default:
 			ref.reportID = r.ID
 			out = c.store(e, res, j, r)
+			cl.reportID = r.ID
 		}
 	}
 	c.update(j.src.ID, func(s *SourceStats) {
@@ -94,21 +94,30 @@ func (c *crawler) document(e *entry, res *result, j job, page *url.URL, text, ch
 	}
 }
 
-// claim makes url the holder of the source's document with body sum, unless another URL already holds it
-// (in this run or an earlier one); then it returns that URL.
-func (c *crawler) claim(sourceID, sum, url string) (string, bool) {
+// docClaim is the URL that holds a source's document with a given body; done is closed once its report is
+// known.
+type docClaim struct {
+	url      string
+	reportID string
+	done     chan struct{}
+}
+
+// claim makes url the holder of the source's document with body sum (mine: the caller must close done
+// when its report is stored), unless another URL holds it already, in this run or an earlier one.
+func (c *crawler) claim(sourceID, sum, url string) (cl *docClaim, mine bool) {
 	key := sourceID + " " + sum
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if owner := c.claims[key]; owner != "" {
-		return owner, owner != url
+	if cl := c.claims[key]; cl != nil {
+		return cl, cl.url == url
 	}
+	cl = &docClaim{url: url, done: make(chan struct{})}
 	if v, ok := c.raw.Document(sourceID, sum); ok && v.URL != url {
-		c.claims[key] = v.URL
-		return v.URL, true
+		cl.url, cl.reportID = v.URL, v.ReportID
+		close(cl.done)
 	}
-	c.claims[key] = url
-	return "", false
+	c.claims[key] = cl
+	return cl, cl.url == url
 }
 
 func (c *crawler) parse(e *entry, res *result, j job) *report.Report {

@@ -105,6 +105,12 @@ func (c *crawler) visit(j job, req pageRequest) {
 	}
 	e := c.entries[key]
 	created := e == nil
+	if created && j.kind == KindListing && !j.start && j.pages.Add(-1) < 0 {
+		// Pages already queued cost nothing; a new one spends the start URL's page budget.
+		c.mu.Unlock()
+		c.log.Warn("列表页数超过上限,停止翻页", "source", j.src.ID, "url", key)
+		return
+	}
 	if created {
 		e = &entry{key: key, url: u.String(), form: form, seen: map[string]bool{}}
 		if req.Base != nil {

@@ -17,48 +17,62 @@ func (c *crawler) listing(e *entry, j job, page *url.URL, text string) {
 	if e.form != "" {
 		p.Form, _ = url.ParseQuery(e.form)
 	}
-	f := p.find()
-	more := func(r pageRequest) {
-		if j.pages.Add(-1) < 0 {
-			c.log.Warn("列表页数超过上限,停止翻页", "source", j.src.ID, "url", r.URL)
-			return
+	reports, pages, links := p.sort(j.filter)
+	for _, r := range reports {
+		kind := KindReport
+		if isAttachment(r.a.URL) {
+			kind = KindAttachment
 		}
+		c.visit(job{src: j.src, kind: kind, filter: j.filter, link: r.info}, pageRequest{URL: r.a.URL.String()})
+	}
+	for _, r := range pages {
 		c.visit(job{src: j.src, kind: KindListing, filter: j.filter, pages: j.pages, base: r.Base, first: r.First}, r)
 	}
-	linkRE, followRE, pageRE := j.src.Hints.LinkRE(), j.src.Hints.FollowRE(), j.src.Hints.PaginationRE()
-	reports := 0
+	c.update(j.src.ID, func(s *SourceStats) {
+		s.Pages++
+		s.Links += links
+		if len(s.Listings) < maxListingsKept {
+			s.Listings = append(s.Listings, ListingPage{URL: e.key, Links: links, Reports: len(reports)})
+		}
+	})
+}
+
+// foundReport is a report link of a listing and what its text says.
+type foundReport struct {
+	a    anchor
+	info linkInfo
+}
+
+// sort runs the shapes over the page and sorts what they found: report links (named as an annual report
+// with a year, or matching link_pattern; only those whose text has one of filter, when given), and the
+// further listing pages (the shapes' own, follow_pattern links, pagination links). links counts every link
+// seen.
+func (p *listingPage) sort(filter []string) (reports []foundReport, pages []pageRequest, links int) {
+	f := p.find()
+	linkRE, followRE, pageRE := p.Hints.LinkRE(), p.Hints.FollowRE(), p.Hints.PaginationRE()
+	seen := map[string]bool{}
 	for _, a := range f.links {
+		// A link the page shows twice (two shapes see it, or the page repeats it) is one link.
+		if seen[a.URL.String()] {
+			continue
+		}
+		seen[a.URL.String()] = true
 		info, named := reportLink(a)
 		switch {
 		case named || linkRE != nil && linkRE.MatchString(a.URL.String()):
 			if !named {
 				info = linkInfo{Title: a.Text}
 			}
-			if !matchesFilter(info.Title+" "+a.Text+" "+a.Title, j.filter) {
-				continue
+			if matchesFilter(info.Title+" "+a.Text+" "+a.Title, filter) {
+				reports = append(reports, foundReport{a, info})
 			}
-			reports++
-			kind := KindReport
-			if isAttachment(a.URL) {
-				kind = KindAttachment
-			}
-			c.visit(job{src: j.src, kind: kind, filter: j.filter, link: info}, pageRequest{URL: a.URL.String()})
 		case followRE != nil && followRE.MatchString(a.URL.String()):
-			more(pageRequest{URL: a.URL.String()})
-		case isPagination(a.URL, page, pageRE):
-			more(pageRequest{URL: a.URL.String()})
+			pages = append(pages, pageRequest{URL: a.URL.String()})
+		case isPagination(a.URL, p.URL, pageRE):
+			pages = append(pages, pageRequest{URL: a.URL.String()})
 		}
 	}
-	for _, r := range f.pages {
-		more(r)
-	}
-	c.update(j.src.ID, func(s *SourceStats) {
-		s.Pages++
-		s.Links += len(f.links)
-		if len(s.Listings) < maxListingsKept {
-			s.Listings = append(s.Listings, ListingPage{URL: e.key, Links: len(f.links), Reports: reports})
-		}
-	})
+	return reports, append(pages, f.pages...), len(seen)
 }
 
 func matchesFilter(s string, filter []string) bool {

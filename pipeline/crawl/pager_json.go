@@ -87,8 +87,16 @@ func jsonEndpoint(p *listingPage, call string, i int) (pageRequest, bool) {
 			method = "POST"
 		}
 		if j = skipSpace(s, j); j < len(s) && s[j] == ',' {
-			if j = skipSpace(s, j+1); j < len(s) && s[j] == '{' {
-				arg, _ := jsObject(s, j)
+			j = skipSpace(s, j+1)
+			obj := s[j:]
+			if k := j; k < len(s) && isIdent(s[k]) && !strings.HasPrefix(s[k:], "function") {
+				for k < len(s) && isIdent(s[k]) {
+					k++
+				}
+				obj = jsVar(s, s[j:k]) // $.post(url, params, …) with var params = {…}
+			}
+			if strings.HasPrefix(obj, "{") {
+				arg, _ := jsObject(obj, 0)
 				switch call {
 				case "fetch":
 					if m, ok := member(arg, "method"); ok && m.Quoted {
