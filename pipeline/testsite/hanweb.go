@@ -25,7 +25,9 @@ const HanwebProxy = "/module/web/jpage/dataproxy.jsp"
 const storePrefix = "/_store/"
 
 // HanwebStore is where a Hanweb column's records are kept on its host.
-func HanwebStore(columnID int) string { return fmt.Sprintf("%shanweb/col%d.xml", storePrefix, columnID) }
+func HanwebStore(columnID int) string {
+	return fmt.Sprintf("%shanweb/col%d.xml", storePrefix, columnID)
+}
 
 func (l Listing) hanwebIDs() (col, web, unit int) {
 	col, web, unit = l.ColumnID, l.WebID, l.UnitID
