@@ -63,10 +63,11 @@ func (l Listing) hanwebFiles(dir string, rows []Link) map[string][]byte {
 	var b strings.Builder
 	l.head(&b, "<script type=\"text/javascript\" src=\"/module/jslib/jquery/jquery.js\"></script>\n"+
 		"<script type=\"text/javascript\" src=\"/module/jslib/jpage/jquery.jpage.js\"></script>\n")
-	next := url.Values{"page": {"1"}, "appid": {"1"}, "webid": {strconv.Itoa(web)}, "path": {"/"},
-		"columnid": {strconv.Itoa(col)}, "unitid": {strconv.Itoa(unit)}, "webname": {l.Portal}, "permissiontype": {"0"}}
+	// In the order Hanweb writes them.
+	next := fmt.Sprintf("page=1&appid=1&webid=%d&path=/&columnid=%d&unitid=%d&webname=%s&permissiontype=0",
+		web, col, unit, url.QueryEscape(l.Portal))
 	fmt.Fprintf(&b, "<div class=\"default_pgContainer\" id=\"%d\"><script type=\"text/xml\"><datastore>\n", unit)
-	fmt.Fprintf(&b, "<nextgroup><![CDATA[<a href=\"%s?%s\"></a>]]></nextgroup>\n<recordset>\n", HanwebProxy, next.Encode())
+	fmt.Fprintf(&b, "<nextgroup><![CDATA[<a href=\"%s?%s\"></a>]]></nextgroup>\n<recordset>\n", HanwebProxy, next)
 	for _, r := range rows[:min(per, len(rows))] {
 		b.WriteString(hanwebRecord(r))
 	}
