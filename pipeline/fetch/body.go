@@ -39,6 +39,8 @@ func isGzip(resp *http.Response) bool {
 // and fails with ErrTooLarge past limit bytes; done runs once when it is closed.
 func bounded(resp *http.Response, limit int64, done func()) {
 	raw := resp.Body
+	// The base transport inflates a gzip Content-Encoding it asked for itself (and says so).
+	inflated := resp.Uncompressed
 	br := bufio.NewReader(raw)
 	var rd io.Reader = br
 	var zr *gzip.Reader
@@ -53,9 +55,12 @@ func bounded(resp *http.Response, limit int64, done func()) {
 			}
 		}
 	}
+	if inflated {
+		resp.Header.Set(DecodedHeader, "gzip")
+	}
 	// Whatever the layers above would do with the headers, this body is final.
 	resp.Uncompressed = true
-	resp.Body = &limitedBody{r: rd, raw: raw, zr: zr, limit: limit, gz: zr != nil, done: done}
+	resp.Body = &limitedBody{r: rd, raw: raw, zr: zr, limit: limit, gz: zr != nil || inflated, done: done}
 }
 
 type limitedBody struct {

@@ -179,6 +179,7 @@ type Attempt struct {
 	N        int // 1 for the first attempt
 	Status   int // 0 when no response
 	Err      error
+	Start    time.Time // when it was sent, its turn in the host's spacing come
 	Elapsed  time.Duration
 	Retrying bool // another attempt follows
 }

@@ -138,12 +138,13 @@ func Unreachable(err error) bool {
 	return false
 }
 
-// acquire takes a parallelism slot for the host and waits for its turn in the spacing schedule.
-func (h *hostState) acquire(ctx context.Context, cfg Config) error {
+// acquire takes a parallelism slot for the host and waits for its turn in the spacing schedule; it
+// returns when the turn came.
+func (h *hostState) acquire(ctx context.Context, cfg Config) (time.Time, error) {
 	select {
 	case h.sem <- struct{}{}:
 	case <-ctx.Done():
-		return ctx.Err()
+		return time.Time{}, ctx.Err()
 	}
 	h.mu.Lock()
 	now := time.Now()
@@ -160,10 +161,17 @@ func (h *hostState) acquire(ctx context.Context, cfg Config) error {
 	if wait := start.Sub(now); wait > 0 {
 		if err := sleep(ctx, wait); err != nil {
 			<-h.sem
-			return err
+			return time.Time{}, err
 		}
 	}
-	return nil
+	// A turn taken late (a busy machine) pushes the next one back: the gap holds between actual starts.
+	h.mu.Lock()
+	turn := time.Now()
+	if next := turn.Add(gap); next.After(h.nextStart) {
+		h.nextStart = next
+	}
+	h.mu.Unlock()
+	return turn, nil
 }
 
 func (h *hostState) release() { <-h.sem }
@@ -250,7 +258,8 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", req.URL.Host, err)
 		}
-		if err := h.acquire(ctx, cfg); err != nil {
+		began, err := h.acquire(ctx, cfg)
+		if err != nil {
 			if probe {
 				h.record(false, cfg, time.Now())
 			}
@@ -269,7 +278,6 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
-		began := time.Now()
 		resp, err := t.base.RoundTrip(areq)
 		if !answer.Stop() && silent.Load() {
 			// The timer fired: whatever came back came too late (or not at all).
@@ -315,7 +323,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		if cfg.Observe != nil {
 			cfg.Observe(Attempt{URL: req.URL.String(), Host: req.URL.Host, N: n, Status: status, Err: err,
-				Elapsed: time.Since(began), Retrying: retry})
+				Start: began, Elapsed: time.Since(began), Retrying: retry})
 		}
 		if !retry {
 			if err != nil {
