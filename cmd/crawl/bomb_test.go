@@ -52,7 +52,9 @@ func TestBombs(t *testing.T) {
 		r := synth.Generate(int64(y), "北京市密云区人民政府", "密云区", y, template.ForYear(y), 1)
 		return synth.HTML(r, synth.Style{})
 	}
-	title := func(y int) string { return fmt.Sprintf("北京市密云区人民政府%d年政府信息公开工作年度报告", y) }
+	title := func(y int) string {
+		return fmt.Sprintf("北京市密云区人民政府%d年政府信息公开工作年度报告", y)
+	}
 	listing := func(links ...testsite.Link) []byte {
 		return testsite.Listing{Portal: "北京市密云区人民政府", Column: "年报"}.Pages(links)[0]
 	}

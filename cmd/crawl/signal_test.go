@@ -139,4 +139,3 @@ func hanging(srv *testsite.Server, path string) bool {
 	}
 	return false
 }
-
