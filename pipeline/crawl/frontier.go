@@ -116,9 +116,6 @@ func (c *crawler) visit(j job, req pageRequest) {
 		if req.Base != nil {
 			e.referer = req.Base.String()
 		}
-		if alt := indexTwin(u); alt != "" && form == "" && key == alt {
-			e.url = alt
-		}
 		c.entries[key] = e
 	}
 	c.mu.Unlock()

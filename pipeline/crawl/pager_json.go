@@ -6,8 +6,8 @@ package crawl
 //	$.ajax({url: "/api/cms/list", type: "get", dataType: "json",
 //	        data: {channelId: "1520", pageNo: 1, pageSize: 10}, success: render});
 //
-// (or $.getJSON / $.get / $.post(url, data, …), fetch(url), axios.get(url, {params: …})). The endpoint is
-// asked as the page names it; the answer is JSON whose items carry a title and a URL ({title, url,
+// (or $.getJSON / $.get / $.post(url, data, …), fetch(url), axios.get(url, {params: …})). An endpoint
+// with a page parameter (or a static .json file) is asked as the page names it; the answer is JSON whose items carry a title and a URL ({title, url,
 // publishTime, …}, anywhere in the tree), and whose totals (totalPage, pages, or total with pageSize) name
 // the other pages: the page parameter (pageNo, page, pageIndex, curPage, …) counted on from the value the
 // page gives it, up to the last page, never beyond.
@@ -120,6 +120,7 @@ func jsonEndpoint(p *listingPage, call string, i int) (pageRequest, bool) {
 		return pageRequest{}, false // not data
 	}
 	params := url.Values{}
+	paged := false
 	for _, m := range data {
 		switch {
 		case m.Literal():
@@ -127,6 +128,15 @@ func jsonEndpoint(p *listingPage, call string, i int) (pageRequest, bool) {
 		case isOneOf(m.Key, pageParams):
 			params.Set(m.Key, "1") // the page the running script would ask first; pages count from 1
 		}
+		paged = paged || isOneOf(m.Key, pageParams)
+	}
+	for k := range u.Query() {
+		paged = paged || isOneOf(k, pageParams)
+	}
+	// Only a paged endpoint, or a static .json file, is taken for a list: page scripts also call visit
+	// counters and the like, which a crawler has no business asking (let alone POSTing to).
+	if !paged && !(method != "POST" && strings.HasSuffix(strings.ToLower(u.Path), ".json")) {
+		return pageRequest{}, false
 	}
 	r := pageRequest{Base: p.URL, First: true}
 	if method == "POST" {

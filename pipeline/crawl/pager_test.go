@@ -184,6 +184,11 @@ $('#212860').jpage({dataStore:null,proxyUrl:'/module/web/jpage/dataproxy.jsp',pe
 			pages:   []string{"POST /gk/list.do columnId=12&pageIndex=2&rows=10"}},
 		{name: "JSON: an endpoint on another host is not followed",
 			url: site + "/gk/", text: `<script>fetch("http://other.example/api/list?page=1")</script>`},
+		{name: "JSON: calls without a page parameter (a visit counter) are not lists",
+			url: site + "/gk/", text: `<script>$.ajax({url: "/interface/visit.jsp", type: "post", data: {siteId: 3}}); $.get("/count.do?id=7");</script>`},
+		{name: "JSON: a static .json file is",
+			url: site + "/gk/", text: `<script>$.getJSON("data/gknb.json", function (d) {});</script>`,
+			pages: []string{"GET /gk/data/gknb.json first"}},
 		{name: "a page that lists no report",
 			url: site + "/zwgk/", text: `<ul><li><a href="/zwgk/tzgg/a.html">关于做好政务公开工作的通知</a></li><li><a href="/zwgk/gknb/2023jd.html">2023年政府信息公开工作年度报告解读</a></li></ul>`},
 	} {

@@ -186,3 +186,63 @@ sources:
 		t.Errorf("run 2 took %v, want at most %v", took, want)
 	}
 }
+
+// TestRedirectToOtherPort (#13 item 7): with 127.0.0.1:A allowed, a report link that redirects to
+// 127.0.0.1:B is not followed (B is never asked) and nothing is stored; one that redirects to another
+// source's host is fetched for that source only, not stored for this one.
+func TestRedirectToOtherPort(t *testing.T) {
+	t.Parallel()
+	srv, err := testsite.Listen("a", "b", "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	rep := func(y int) *synth.Report {
+		return synth.Generate(int64(800+y), "北京市平谷区人民政府", "平谷区", y, template.ForYear(y), 1)
+	}
+	for _, h := range []string{"b", "c"} {
+		srv.Put(h, "/stolen.html", &testsite.Page{Body: synth.HTML(rep(2022), synth.Style{})})
+	}
+	srv.Put("a", "/r/2022.html", &testsite.Page{Status: 302, Location: srv.URL("b", "/stolen.html")})
+	srv.Put("a", "/r/2021.html", &testsite.Page{Status: 302, Location: srv.URL("c", "/stolen.html")})
+	srv.Put("a", "/r/2020.html", &testsite.Page{Body: synth.HTML(rep(2020), synth.Style{})})
+	srv.Put("a", "/list/", &testsite.Page{Body: testsite.Listing{Portal: "北京市平谷区人民政府", Column: "年报"}.Pages([]testsite.Link{
+		{Href: "/r/2022.html", Text: synth.ReportTitle(rep(2022), synth.Style{})},
+		{Href: "/r/2021.html", Text: synth.ReportTitle(rep(2021), synth.Style{})},
+		{Href: "/r/2020.html", Text: synth.ReportTitle(rep(2020), synth.Style{})}})[0]})
+	reg, err := registry.Parse("r.yaml", []byte(fmt.Sprintf(`version: 1
+sources:
+  - id: pinggu
+    issuer: 北京市平谷区人民政府
+    jurisdiction: 平谷区
+    division_code: "110117"
+    level: district
+    start_urls: [{url: "%s"}]
+    allowed_hosts: ["%s"]
+  - id: other
+    issuer: 北京市怀柔区人民政府
+    jurisdiction: 怀柔区
+    division_code: "110116"
+    level: district
+    start_urls: [{url: "%s"}]
+    allowed_hosts: ["%s"]
+`, srv.URL("a", "/list/"), srv.Addr("a"), srv.URL("c", "/none/"), srv.Addr("c"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	res := run(t, context.Background(), testConfig(&fixture{reg: reg}, dir))
+	for _, r := range srv.Log() {
+		if r.Host == "b" {
+			t.Errorf("the unlisted port was asked for %s", r.Path)
+		}
+	}
+	got := byURL(t, dir)
+	if len(got) != 1 || len(got[srv.URL("a", "/r/2020.html")]) != 1 {
+		t.Errorf("warehouse: %v, want only the report on A", got)
+	}
+	errs := strings.Join(res.Sources[0].Errors, "\n")
+	if !strings.Contains(errs, "不在允许列表中") || !strings.Contains(errs, "本来源不允许的主机") {
+		t.Errorf("errors: %s", errs)
+	}
+}
