@@ -3,8 +3,6 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,15 +20,6 @@ import (
 	"github.com/gkbench/gkbench/pipeline/testsite"
 )
 
-// gzipBomb is n MiB of zeros as n copies of one gzip member of 1 MiB: about 1 KiB a MiB.
-func gzipBomb(mib int) []byte {
-	var one bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&one, gzip.BestCompression)
-	zw.Write(make([]byte, 1<<20))
-	zw.Close()
-	return bytes.Repeat(one.Bytes(), mib)
-}
-
 // bombMaxBody is the --max-body the test crawls with (MiB), and bombRSS the peak RSS it must stay under:
 // the process's own few tens of MiB plus a few bodies at the limit being read at once.
 const (
@@ -47,7 +36,7 @@ func TestBombs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a crawl process")
 	}
-	bomb := gzipBomb(2048)
+	bomb := testsite.GzipBomb(2048)
 	report := func(host string, y int) []byte {
 		r := synth.Generate(int64(y), "北京市密云区人民政府", "密云区", y, template.ForYear(y), 1)
 		return synth.HTML(r, synth.Style{})

@@ -3,10 +3,8 @@ package crawl
 import (
 	"context"
 	"fmt"
-	"net"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,33 +98,15 @@ func TestDeadHosts(t *testing.T) {
 		t.Skip("waits for timeouts with the default settings (about 25 s)")
 	}
 	t.Parallel()
-	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	silent, err := testsite.ListenSilent()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer silent.Close()
-	var accepted atomic.Int32
-	go func() {
-		var held []net.Conn
-		defer func() {
-			for _, c := range held {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := silent.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			held = append(held, c)
-		}
-	}()
-	refused, err := net.Listen("tcp", "127.0.0.1:0")
+	refused, err := testsite.RefusedAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	refused.Close()
 	reg, err := registry.Parse("dead.yaml", []byte(fmt.Sprintf(`version: 1
 sources:
   - id: silent
@@ -143,7 +123,7 @@ sources:
     level: district
     start_urls: [{url: "http://%s/zwgk/gknb/"}]
     allowed_hosts: ["%s"]
-`, silent.Addr(), silent.Addr(), silent.Addr(), refused.Addr(), refused.Addr())))
+`, silent.Addr(), silent.Addr(), silent.Addr(), refused, refused)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,11 +136,11 @@ sources:
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("run 1 with a silent and a refusing host: %v (bound %v); silent host accepted %d connections", took.Round(10*time.Millisecond), bound, accepted.Load())
+	t.Logf("run 1 with a silent and a refusing host: %v (bound %v); silent host accepted %d connections", took.Round(10*time.Millisecond), bound, silent.Accepted())
 	if took > bound+2*time.Second || took > 22*time.Second {
 		t.Errorf("run 1 took %v, want at most the stated bound %v (~20 s)", took, bound)
 	}
-	if n := accepted.Load(); n != 3 {
+	if n := silent.Accepted(); n != 3 {
 		t.Errorf("the silent host was tried %d times, want 3 in all", n)
 	}
 	if res.Run.SourcesBad != 2 || len(res.Sources[0].StartErrors) != 2 || !strings.Contains(res.Sources[0].StartErrors[1], "未响应") {
@@ -172,14 +152,14 @@ sources:
 	}
 
 	// Run 2: each remembered host is probed once, and stays dead.
-	accepted.Store(0)
+	silent.ResetCount()
 	start = time.Now()
 	if _, err := Run(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	took = time.Since(start)
-	t.Logf("run 2: %v; silent host accepted %d connections", took.Round(10*time.Millisecond), accepted.Load())
-	if n := accepted.Load(); n != 1 {
+	t.Logf("run 2: %v; silent host accepted %d connections", took.Round(10*time.Millisecond), silent.Accepted())
+	if n := silent.Accepted(); n != 1 {
 		t.Errorf("run 2 tried the silent host %d times, want one probe", n)
 	}
 	if want := fetch.Defaults.AnswerTimeout + 2*time.Second; took > want {

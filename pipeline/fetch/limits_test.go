@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,21 +18,11 @@ import (
 	"github.com/gkbench/gkbench/pipeline/testsite"
 )
 
-// GzipBomb is a gzip stream of n MiB of zeros made of n copies of one 1 MiB member (gzip readers go on to
-// the next member), so a bomb of gigabytes costs about 1 KiB per MiB to make and to send.
-func gzipBomb(mib int) []byte {
-	var one bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&one, gzip.BestCompression)
-	zw.Write(make([]byte, 1<<20))
-	zw.Close()
-	return bytes.Repeat(one.Bytes(), mib)
-}
-
 // TestBodyLimitCountsInflatedBytes (#13 item 2): a small gzip body that inflates past the limit is refused
 // with ErrTooLarge after the limit, whether the gzip is announced by Content-Encoding, Content-Type or a .gz
 // name; a plain body over the limit is cut the same way, and one at the limit passes whole.
 func TestBodyLimitCountsInflatedBytes(t *testing.T) {
-	bomb := gzipBomb(1024) // 1 GiB inflated
+	bomb := testsite.GzipBomb(1024) // 1 GiB inflated
 	if len(bomb) > 2<<20 {
 		t.Fatalf("bomb is %d bytes", len(bomb))
 	}
@@ -195,44 +184,25 @@ func TestRobots(t *testing.T) {
 // get DeadAfter attempts in total, then every request fails at once; Probe marks a silent host dead with one
 // attempt and leaves an answering one alone.
 func TestDeadHosts(t *testing.T) {
-	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	silent, err := testsite.ListenSilent()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer silent.Close()
-	var accepted atomic.Int32
-	go func() {
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := silent.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			conns = append(conns, c) // held open, never answered
-		}
-	}()
-	refused, err := net.Listen("tcp", "127.0.0.1:0")
+	refusedAddr, err := testsite.RefusedAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	refusedAddr := refused.Addr().String()
-	refused.Close()
 
 	cfg := fast(func(c *Config) {
 		c.Timeout, c.AnswerTimeout, c.Retries, c.BackoffBase = time.Second, 150*time.Millisecond, 5, 20*time.Millisecond
 	})
 	for _, tc := range []struct {
 		name, addr string
-		accepted   int32
-	}{{"silent", silent.Addr().String(), 3}, {"refused", refusedAddr, 0}} {
+		accepted   int
+	}{{"silent", silent.Addr(), 3}, {"refused", refusedAddr, 0}} {
 		t.Run(tc.name, func(t *testing.T) {
-			accepted.Store(0)
+			silent.ResetCount()
 			var attempts atomic.Int32
 			c := cfg
 			c.Observe = func(Attempt) { attempts.Add(1) }
@@ -251,7 +221,7 @@ func TestDeadHosts(t *testing.T) {
 			if n := attempts.Load(); n != 3 {
 				t.Errorf("%d attempts, want 3 (DeadAfter) although 6 were allowed per request", n)
 			}
-			if n := accepted.Load(); n != tc.accepted {
+			if n := silent.Accepted(); n != tc.accepted {
 				t.Errorf("%d connections accepted, want %d", n, tc.accepted)
 			}
 			if d, bound := time.Since(start), c.DeadHostBound(); d > bound+300*time.Millisecond {
@@ -272,7 +242,7 @@ func TestDeadHosts(t *testing.T) {
 		c := cfg
 		c.Observe = func(Attempt) { attempts.Add(1) }
 		tr := New(c, nil)
-		if err := tr.Probe(context.Background(), "http://"+silent.Addr().String()+"/robots.txt", "ua"); err == nil {
+		if err := tr.Probe(context.Background(), "http://"+silent.Addr()+"/robots.txt", "ua"); err == nil {
 			t.Error("probe of a silent host succeeded")
 		}
 		if err := tr.Probe(context.Background(), site.URL("site", "/robots.txt"), "ua"); err != nil {
@@ -281,7 +251,7 @@ func TestDeadHosts(t *testing.T) {
 		if n := attempts.Load(); n != 2 {
 			t.Errorf("%d attempts for two probes", n)
 		}
-		if dead := tr.DeadHosts(); len(dead) != 1 || dead[silent.Addr().String()] == "" {
+		if dead := tr.DeadHosts(); len(dead) != 1 || dead[silent.Addr()] == "" {
 			t.Errorf("dead hosts %v", dead)
 		}
 	})
