@@ -96,6 +96,8 @@ type SourceStats struct {
 	StartErrors []string      // start URLs that could not be read, with why
 	Errors      []string      // other failed fetches (the first few)
 	Problems    []string      // why the source is a problem although its pages could be read
+
+	dupLinks int // duplicates among the documents listings link to (Reports counts distinct documents)
 }
 
 // ListingPage is one listing page a source read, and how many links it held.

@@ -75,6 +75,9 @@ func (c *crawler) document(e *entry, res *result, j job, page *url.URL, text, ch
 			s.Failed++
 		case outDuplicate:
 			s.Duplicates++
+			if j.reportURL == "" {
+				s.dupLinks++
+			}
 		}
 	})
 	if out == outDegraded {

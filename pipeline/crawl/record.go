@@ -53,7 +53,7 @@ func (c *crawler) final(id string, previous rawstore.Run, completed bool) Source
 	if sp := c.span[id]; !sp[0].IsZero() && sp[1].After(sp[0]) {
 		st.Seconds = sp[1].Sub(sp[0]).Round(time.Millisecond).Seconds()
 	}
-	st.Reports -= st.Duplicates
+	st.Reports -= st.dupLinks
 	if !completed {
 		return st
 	}

@@ -7,7 +7,8 @@
 // User-Agent. Colly (which has no retries) sits on top.
 //
 // A host that never answers (no response at all: refused, connect or answer timeout) is given DeadAfter
-// attempts in total, then refused for the rest of the run (ErrHostDead). With the defaults that bounds what
+// attempts in total, then refused for the rest of the run (ErrHostDead); one that answered before and
+// then stops is left to the retries and the circuit breaker. With the defaults that bounds what
 // one dead host costs a run (DeadHostBound).
 package fetch
 

@@ -314,3 +314,28 @@ func TestUserAgent(t *testing.T) {
 		t.Error("non-ASCII or control characters accepted")
 	}
 }
+
+// TestHangingPageOfLiveHost: a host that answered is not dead because one of its pages hangs: the page
+// gets its retries, the host's other pages are still asked.
+func TestHangingPageOfLiveHost(t *testing.T) {
+	srv, err := testsite.Listen("site")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.Put("site", "/ok.html", &testsite.Page{Body: []byte("ok")})
+	srv.Put("site", "/hang.html", &testsite.Page{Hang: true})
+	tr := New(fast(func(c *Config) { c.AnswerTimeout, c.Retries = 100*time.Millisecond, 4 }), nil)
+	if _, err := get(t, tr, srv.URL("site", "/ok.html")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := get(t, tr, srv.URL("site", "/hang.html")); err == nil || errors.Is(err, ErrHostDead) {
+		t.Errorf("hanging page: %v, want its own failure", err)
+	}
+	if n := testsite.Counts(srv.Log())["site /hang.html"]; n != 5 {
+		t.Errorf("hanging page asked %d times, want 1+4 retries", n)
+	}
+	if resp, err := get(t, tr, srv.URL("site", "/ok.html")); err != nil || resp.StatusCode != 200 || len(tr.DeadHosts()) != 0 {
+		t.Errorf("after the hanging page: %v %v, dead %v", resp, err, tr.DeadHosts())
+	}
+}

@@ -56,6 +56,7 @@ type hostState struct {
 	openUntil time.Time // circuit open while now < openUntil
 	probing   bool      // half-open: one probe in flight
 	silent    int       // consecutive attempts that got no response at all
+	answered  bool      // the host has answered at least once
 	dead      string    // why the host is dead for the run; "" while alive
 }
 
@@ -104,17 +105,18 @@ func (h *hostState) record(ok bool, cfg Config, now time.Time) {
 	}
 }
 
-// heard counts an attempt for the dead-host rule: any response resets it; DeadAfter attempts in a row
-// without one make the host dead for the run. It reports whether the host is (now) dead.
+// heard counts an attempt for the dead-host rule: a host that has never answered is dead for the run after
+// DeadAfter attempts without a response. (One that did answer and then hangs on a page is not dead: the
+// request's retries and the circuit breaker bound that.) It reports whether the host is (now) dead.
 func (h *hostState) heard(answered bool, cfg Config, err error) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if answered {
-		h.silent = 0
+		h.silent, h.answered = 0, true
 		return false
 	}
 	h.silent++
-	if h.dead == "" && h.silent >= cfg.DeadAfter {
+	if h.dead == "" && !h.answered && h.silent >= cfg.DeadAfter {
 		h.dead = fmt.Sprintf("连续 %d 次无响应,最后一次: %v", h.silent, err)
 	}
 	return h.dead != ""
