@@ -73,6 +73,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./pipeline/decode/
 	$(GO) test -run '^$$' -fuzz '^FuzzHTMLDocument$$' -fuzztime $(FUZZTIME) ./pipeline/extract/
 	$(GO) test -run '^$$' -fuzz '^FuzzTextDocument$$' -fuzztime $(FUZZTIME) ./pipeline/extract/
+	$(GO) test -run '^$$' -fuzz '^FuzzDOCXDocument$$' -fuzztime $(FUZZTIME) ./pipeline/extract/
+	$(GO) test -run '^$$' -fuzz '^FuzzPDFDocument$$' -fuzztime $(FUZZTIME) ./pipeline/extract/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./pipeline/ingest/
 
 clean:

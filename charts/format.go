@@ -92,6 +92,8 @@ func statusZH(s string) string {
 		return "部分"
 	case "failed":
 		return "失败"
+	case "needs_ocr":
+		return "需要 OCR"
 	case "":
 		return "—"
 	}

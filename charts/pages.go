@@ -258,7 +258,7 @@ func (r *renderer) coverage(entities []*entity) []coverageRow {
 			switch {
 			case prim != nil:
 				c.Class = "cov-" + prim.Status
-				c.Text = map[string]string{"ok": "✓", "partial": "◐", "failed": "✗"}[prim.Status]
+				c.Text = map[string]string{"ok": "✓", "partial": "◐", "failed": "✗", "needs_ocr": "◌"}[prim.Status]
 				c.Title = fmt.Sprintf("%d 年报告:%s(%s 模板)", y, statusZH(prim.Status), versionZH(prim.TemplateVersion))
 				if prim.ChecksFailed > 0 {
 					c.Text += "!"
@@ -1009,11 +1009,12 @@ func (r *renderer) qualityPage() (*page, error) {
 		{Label: "逾期发布", Value: strconv.Itoa(len(b.Late)), Note: fmt.Sprintf("发布日期未知 %d 份", b.Unknown), Link: "#publication"},
 		{Label: "发布后修改", Value: strconv.Itoa(len(b.Edited)), Note: "个网址", Link: "#edited"},
 		{Label: "解析不完整或失败", Value: strconv.Itoa(countStatus(m.d.Reports)), Link: "#reports"},
+		{Label: "需要 OCR", Value: strconv.Itoa(countOnly(m.d.Reports, "needs_ocr")), Note: "扫描件或图片 PDF", Link: "#reports"},
 	}
 	p := &page{File: "quality.html", Title: "数据质量", Nav: "quality", Body: b}
 	if len(m.years) > 0 {
 		counts := map[string][]point{}
-		for _, st := range []string{"ok", "partial", "failed", "missing"} {
+		for _, st := range []string{"ok", "partial", "failed", "needs_ocr", "missing"} {
 			counts[st] = make([]point, len(m.years))
 		}
 		for i, y := range m.years {
@@ -1036,6 +1037,7 @@ func (r *renderer) qualityPage() (*page, error) {
 			{Name: "完整", Color: "#2e7d32", Bar: true, Points: counts["ok"]},
 			{Name: "部分", Color: "#f9a825", Bar: true, Points: counts["partial"]},
 			{Name: "解析失败", Color: "#c62828", Bar: true, Points: counts["failed"]},
+			{Name: "需要 OCR", Color: "#6a1b9a", Bar: true, Points: counts["needs_ocr"]},
 			{Name: "缺失", Color: "#9e9e9e", Bar: true, Points: counts["missing"]},
 		}
 		opt, err := m.seriesOption("quality-coverage", "各年度报告收集与解析情况", "单位:份(每个机关每年计一份)", "份", series, true)
@@ -1052,6 +1054,17 @@ func countStatus(reps []metrics.QualityReport) int {
 	n := 0
 	for _, r := range reps {
 		if r.Status != "ok" {
+			n++
+		}
+	}
+	return n
+}
+
+// countOnly counts the reports with one status.
+func countOnly(reps []metrics.QualityReport, status string) int {
+	n := 0
+	for _, r := range reps {
+		if r.Status == status {
 			n++
 		}
 	}

@@ -69,7 +69,7 @@ func TestDemo(t *testing.T) {
 	for _, r := range reports {
 		byID[r.ID] = r
 	}
-	checked := 0
+	checked, attached := 0, 0
 	for _, cr := range city.Reports {
 		want := cr.Report
 		if cr.Host == city.Edit.Host && cr.Path == city.Edit.Path {
@@ -88,6 +88,13 @@ func TestDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if cr.Notice != "" {
+			// The report published as a PDF on a notice page: read from the PDF, each figure with its page.
+			if r.Format != "pdf" || r.Pages < 1 || len(facts) == 0 || facts[0].Page < 1 || len(facts[0].BBox) != 4 {
+				t.Errorf("%s %d: format %s pages %d, %d facts", cr.Jurisdiction, cr.Year, r.Format, r.Pages, len(facts))
+			}
+			attached++
+		}
 		got := map[template.Cell]report.Fact{}
 		for _, f := range facts {
 			got[template.Cell{Table: f.Table, Row: f.Row, Col: f.Col}] = f
@@ -105,6 +112,9 @@ func TestDemo(t *testing.T) {
 				checked++
 			}
 		}
+	}
+	if attached != 1 {
+		t.Errorf("%d reports read from a PDF attachment, want 1", attached)
 	}
 	if checked < 100*200 {
 		t.Errorf("only %d figures checked", checked)

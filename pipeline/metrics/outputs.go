@@ -53,6 +53,9 @@ var Outputs = []Output{
 			"status, basis, status_zh"},
 	{Name: "quality_duplicate_cells", Title: "同一单元格重复且内容不同", OrderBy: "report_id, table_key, row_key, col_key",
 		Columns: "report_id, entity_name, year, table_key, row_key, col_key, printed, raw_texts[]"},
+	{Name: "quality_format_agreement", Title: "网页与附件(PDF/Word)数据是否一致", OrderBy: "entity_key, year",
+		Columns: "entity_key, entity_name, year, web_report_id, web_format, attachment_report_id, attachment_format, " +
+			"cells_compared, cells_differ, agree, differences[]"},
 	{Name: "metric_dictionary", Title: "指标字典", OrderBy: "sort_order, template_version",
 		Columns: "sort_order, metric_key, template_version, name_zh, category_zh, description_zh, formula_sql, " +
 			"numerator_sql, denominator_sql, unit, direction, scale, min_denominator, uses_population, headline"},

@@ -197,7 +197,7 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 			return
 		}
 		for i, c := range vals {
-			p.addValue(rowKey, cols[i], c.Text, label, "", ByOrder, ri, c.Col)
+			p.addValue(rowKey, cols[i], c.Text, label, "", ByOrder, ri, c.Col, &c)
 		}
 		return
 	}
@@ -209,7 +209,7 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 		if !found {
 			continue
 		}
-		p.addValue(rowKey, col, c.Text, label, cleanLabel(h.labels[c.headerCol]), ByLabel, ri, c.Col)
+		p.addValue(rowKey, col, c.Text, label, cleanLabel(h.labels[c.headerCol]), ByLabel, ri, c.Col, &c.Cell)
 	}
 }
 
@@ -283,7 +283,7 @@ func (p *parser) gridHeaderRows(ri int, origin []extract.Cell, labelEnd int, h *
 	if complete && len(vals) > 0 {
 		for _, c := range vals {
 			r := h.rows[c.Col]
-			p.addValue(r.Key, *h.cols[c.Col], c.Text, tb.Path(r), cleanLabel(h.labels[c.Col]), ByLabel, ri, c.Col)
+			p.addValue(r.Key, *h.cols[c.Col], c.Text, tb.Path(r), cleanLabel(h.labels[c.Col]), ByLabel, ri, c.Col, &c)
 		}
 		return
 	}
@@ -300,6 +300,6 @@ func (p *parser) gridHeaderRows(ri int, origin []extract.Cell, labelEnd int, h *
 	}
 	for i, c := range vals {
 		r := &tb.Rows[slots[i][0]]
-		p.addValue(r.Key, tb.Cols[slots[i][1]], c.Text, tb.Path(r), "", ByOrder, ri, c.Col)
+		p.addValue(r.Key, tb.Cols[slots[i][1]], c.Text, tb.Path(r), "", ByOrder, ri, c.Col, &c)
 	}
 }

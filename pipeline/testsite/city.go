@@ -1,7 +1,9 @@
 package testsite
 
 import (
+	_ "embed"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"sort"
@@ -41,6 +43,9 @@ type CityReport struct {
 	Style        synth.Style   // how the page prints them (Report.Printed(Style) is what a parser must read)
 	Broken       bool          // an identity fails on purpose
 	Real         bool          // the real 丰台区 2023 report
+	// Notice is set for the report published as a PDF attachment: Path is then the PDF's path and Notice
+	// the short HTML page that links to it.
+	Notice string
 }
 
 // CityEdit is the one report the demo edits after its first crawl: a correction published in place.
@@ -107,6 +112,20 @@ const (
 	LateDate    = "2024-04-18"
 )
 
+// The one report published as a PDF attachment on a short HTML notice page (as many district pages carry
+// the signed report), so the demo reads a PDF end to end.
+const (
+	AttachHost = "changning"
+	AttachYear = 2022
+)
+
+// cityAttachment is AttachHost's AttachYear report as a PDF: the official blank DOCX template filled with
+// its figures (synth.FillDOCX) and exported by LibreOffice. TestCityAttachment checks it matches the report;
+// `go test ./pipeline/testsite -run TestCityAttachment -update-attachment` makes it again.
+//
+//go:embed attach/changning-2022.pdf
+var cityAttachment []byte
+
 // BrokenReports are the reports that print a wrong number (host, year).
 var BrokenReports = [][2]any{{"gaoxin", 2022}, {"baiyun", 2024}}
 
@@ -169,9 +188,17 @@ func SampleCity(real *synth.Report) *City {
 			}
 			_, path := cityPaths(d, r.Date, 4000+di*10+r.Year-CityFirstYear)
 			style := d.Style
-			put(d.Host, path, synth.HTML(r, style))
 			cr := CityReport{Host: d.Host, Path: path, SourceID: "sample-" + d.Host, Issuer: issuer, Jurisdiction: d.Name,
 				Year: r.Year, Report: r, Style: style, Broken: broken}
+			if d.Host == AttachHost && r.Year == AttachYear {
+				// The page is a notice; the report is the PDF it links to, printed plainly by the template.
+				pdf := fmt.Sprintf("%s%d%02d/P0%s%d.pdf", cityListing, r.Year+1, 2, strings.ReplaceAll(r.Date, "-", ""), 4000+di*10+r.Year-CityFirstYear)
+				put(d.Host, path, noticePage(synth.ReportTitle(r, style), r.Date, pdf))
+				put(d.Host, pdf, cityAttachment)
+				cr.Notice, cr.Path, cr.Style = path, pdf, synth.Style{}
+			} else {
+				put(d.Host, path, synth.HTML(r, style))
+			}
 			c.Reports = append(c.Reports, cr)
 			title := synth.ReportTitle(r, style)
 			link := Link{Href: path, Text: title, Date: r.Date}
@@ -246,6 +273,19 @@ func SampleCity(real *synth.Report) *City {
 	}
 	c.Registry = reg.String()
 	return c
+}
+
+// noticePage is a short report page that only links to the report's PDF.
+func noticePage(title, date, pdf string) []byte {
+	t := html.EscapeString(title)
+	return []byte(`<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>` + t + `</title></head>
+<body><div class="article"><h1>` + t + `</h1>
+<p class="info">发布日期:` + date + `</p>
+<p>根据《中华人民共和国政府信息公开条例》规定,现公布本机关政府信息公开工作年度报告,全文详见附件。</p>
+<p>附件:<a href="` + html.EscapeString(pdf) + `">` + t + `.pdf</a></p>
+</div></body></html>
+`)
 }
 
 // Hosts lists the sample's hosts in a stable order.
