@@ -78,9 +78,9 @@ var CityDistricts = []CityDistrict{
 	{Host: "zhongxin", Name: "中心区", Style: synth.Style{NestedTables: true}, Pager: PagerScript},
 	{Host: "hekou", Name: "河口区", Style: synth.Style{Encoding: synth.GB2312, MetaCharset: "utf-8"}, GBK: true},
 	{Host: "xincheng", Name: "新城区", Style: synth.Style{SplitTable3: true}, Pager: PagerCountPage},
-	{Host: "gaoxin", Name: "高新区", Style: synth.Style{LabelDrift: true}},
+	{Host: "gaoxin", Name: "高新区", Style: synth.Style{LabelDrift: true, Encoding: synth.GBK}, GBK: true, Pager: PagerHanweb},
 	{Host: "binjiang", Name: "滨江区", Style: synth.Style{BrInLabels: true, FullWidthDigits: true}, Pager: PagerScript},
-	{Host: "longquan", Name: "龙泉区", Style: synth.Style{HeaderSpanMismatch: true}},
+	{Host: "longquan", Name: "龙泉区", Style: synth.Style{HeaderSpanMismatch: true}, Pager: PagerJSON},
 	{Host: "fenghuang", Name: "凤凰区", Style: synth.Style{NBSPBlankZeros: true}, Pager: PagerCountPage},
 	{Host: "qingshan", Name: "青山区", Style: synth.Style{Encoding: synth.GB18030, NoMeta: true}, GBK: true},
 	{Host: "baiyun", Name: "白云区", Style: synth.Style{StrayPrefix: true}},
@@ -145,6 +145,22 @@ const (
 
 const cityListing = "/zwgk/gknb/"
 
+// HanwebColumn is the sample's Hanweb column (高新区): /col/col1229/, reports under /art/.
+const HanwebColumn = 1229
+
+// cityPaths are where a district's column and reports are: the TRS-style /zwgk/gknb/ tree, or Hanweb's
+// /col/colNNN/ column with /art/Y/M/D/art_COL_ID.html reports.
+func cityPaths(d CityDistrict, date string, id int) (column, report string) {
+	if d.Pager == PagerHanweb {
+		var y, m, day int
+		fmt.Sscanf(date, "%d-%d-%d", &y, &m, &day)
+		return fmt.Sprintf("/col/col%d/", HanwebColumn), fmt.Sprintf("/art/%d/%d/%d/art_%d_%d.html", y, m, day, HanwebColumn, id)
+	}
+	y, m := 0, 0
+	fmt.Sscanf(date, "%d-%d", &y, &m)
+	return cityListing, fmt.Sprintf("%s%d%02d/t%s_%d.html", cityListing, y, 2, strings.ReplaceAll(date, "-", ""), id)
+}
+
 func isBroken(host string, year int) bool {
 	for _, b := range BrokenReports {
 		if b[0] == host && b[1] == year {
@@ -205,7 +221,7 @@ func SampleCity(real *synth.Report) *City {
 			case broken:
 				r = r.Breaking(template.Cell{Table: template.Applications, Row: "granted", Col: "natural_person"}, 9)
 			}
-			path := fmt.Sprintf("%s%d%02d/t%s_%d.html", cityListing, r.Year+1, 2, strings.ReplaceAll(r.Date, "-", ""), 4000+di*10+r.Year-CityFirstYear)
+			_, path := cityPaths(d, r.Date, 4000+di*10+r.Year-CityFirstYear)
 			style := d.Style
 			cr := CityReport{Host: d.Host, Path: path, SourceID: "sample-" + d.Host, Issuer: issuer, Jurisdiction: d.Name,
 				Year: r.Year, Report: r, Style: style, Broken: broken}
@@ -242,11 +258,19 @@ func SampleCity(real *synth.Report) *City {
 			{Href: "/zwgk/tzgg/t_notice.html", Text: "关于做好政务公开工作的通知", Date: fmt.Sprintf("%d-01-05", CityLastYear+1)},
 		}, rows[2:]...)...)
 		l := Listing{Portal: issuer + "(示例数据)", Column: "政府信息公开年报", PerPage: 4, Pager: d.Pager, GBK: d.GBK}
-		if d.Pager == PagerCountPage {
+		switch d.Pager {
+		case PagerCountPage:
 			l.Ext = "shtml"
+		case PagerHanweb:
+			// Three records a page; the tenth row makes the column four pages, three of them through
+			// dataproxy.jsp.
+			l.PerPage, l.ColumnID = 3, HanwebColumn
+			rows = append(rows, Link{Href: fmt.Sprintf("/art/%d/1/10/art_%d_3999.html", CityLastYear+1, HanwebColumn),
+				Text: fmt.Sprintf("%s%d年政务公开工作要点", issuer, CityLastYear+1), Date: fmt.Sprintf("%d-01-10", CityLastYear+1)})
 		}
-		for i, pg := range l.Pages(rows) {
-			put(d.Host, cityListing+l.PageName(i), pg)
+		column, _ := cityPaths(d, "", 0)
+		for p, body := range l.Files(column, rows) {
+			put(d.Host, p, body)
 		}
 		fmt.Fprintf(&reg, `  - id: sample-%s
     issuer: %s
@@ -258,7 +282,7 @@ func SampleCity(real *synth.Report) *City {
       - url: http://{{addr %s}}%s%s
     allowed_hosts: ["{{addr %s}}"]
     note: 示例数据(虚构;99 开头的区划代码不存在)
-`, d.Host, issuer, d.Name, CityDivisionCode+1+di, CityDivisionCode, d.Host, cityListing, l.PageName(0), d.Host)
+`, d.Host, issuer, d.Name, CityDivisionCode+1+di, CityDivisionCode, d.Host, column, l.PageName(0), d.Host)
 	}
 	if real != nil {
 		const path = "/ftq/c100059/202402/aa2bfecf3a6a43f7a0e7fca9272d642b.shtml"
