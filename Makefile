@@ -75,6 +75,8 @@ FUZZ_TARGETS := \
 	./pipeline/extract:FuzzHTMLDocument \
 	./pipeline/extract:FuzzTextDocument \
 	./pipeline/extract:FuzzFold \
+	./pipeline/extract:FuzzDOCXDocument \
+	./pipeline/extract:FuzzPDFDocument \
 	./pipeline/template:FuzzToSimplified \
 	./pipeline/parse:FuzzScanNumber \
 	./pipeline/ingest:FuzzParse \

@@ -171,7 +171,7 @@ func render(d *Data, dir string, opt Options) (Summary, error) {
 	if err := writeAssets(dir); err != nil {
 		return Summary{}, err
 	}
-	downloads, err := copyDownloads(d.OutputsDir, dir)
+	downloads, workbook, err := copyDownloads(d.OutputsDir, dir)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -183,6 +183,7 @@ func render(d *Data, dir string, opt Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	r.workbook = workbook
 	pages, err := r.pages()
 	if err != nil {
 		return Summary{}, err
@@ -227,44 +228,56 @@ func writeAssets(dir string) error {
 
 // download is one export file copied into the site.
 type download struct {
-	Output metrics.Output
-	CSV    string // site-relative path, "" when absent
-	Par    string
-	CSVKB  string
-	ParKB  string
+	Output  metrics.Output
+	CSV     string // site-relative path, "" when absent
+	CSVZH   string // the Chinese-header CSV
+	Par     string
+	CSVKB   string
+	CSVZHKB string
+	ParKB   string
 }
 
-func copyDownloads(from, dir string) ([]download, error) {
+// copiedFile is one file copied into the site.
+type copiedFile struct{ path, kb string }
+
+// copyDownload copies one export file into the site's data/ folder; a missing file is no error (zero value).
+func copyDownload(from, dir, name string) (copiedFile, error) {
+	n, err := copyFile(filepath.Join(from, name), filepath.Join(dir, "data", name), 0, "")
+	if errors.Is(err, fs.ErrNotExist) {
+		return copiedFile{}, nil
+	}
+	if err != nil {
+		return copiedFile{}, fmt.Errorf("复制下载文件: %w", err)
+	}
+	return copiedFile{path: "data/" + name, kb: fmt.Sprintf("%.1f KB", float64(n)/1024)}, nil
+}
+
+func copyDownloads(from, dir string) ([]download, copiedFile, error) {
 	if from == "" {
-		return nil, nil
+		return nil, copiedFile{}, nil
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
-		return nil, err
+		return nil, copiedFile{}, err
 	}
 	var out []download
 	for _, o := range metrics.Outputs {
 		dl := download{Output: o}
-		for _, ext := range []string{".csv", ".parquet"} {
-			src := filepath.Join(from, o.Name+ext)
-			n, err := copyFile(src, filepath.Join(dir, "data", o.Name+ext), 0, "")
-			if errors.Is(err, fs.ErrNotExist) {
-				continue
-			}
+		for _, f := range []struct {
+			name     string
+			path, kb *string
+		}{{o.Name + ".csv", &dl.CSV, &dl.CSVKB}, {o.Name + "_zh.csv", &dl.CSVZH, &dl.CSVZHKB}, {o.Name + ".parquet", &dl.Par, &dl.ParKB}} {
+			c, err := copyDownload(from, dir, f.name)
 			if err != nil {
-				return nil, fmt.Errorf("复制下载文件: %w", err)
+				return nil, copiedFile{}, err
 			}
-			kb := fmt.Sprintf("%.1f KB", float64(n)/1024)
-			if ext == ".csv" {
-				dl.CSV, dl.CSVKB = "data/"+o.Name+ext, kb
-			} else {
-				dl.Par, dl.ParKB = "data/"+o.Name+ext, kb
-			}
+			*f.path, *f.kb = c.path, c.kb
 		}
 		if dl.CSV != "" || dl.Par != "" {
 			out = append(out, dl)
 		}
 	}
-	return out, nil
+	wb, err := copyDownload(from, dir, metrics.WorkbookName)
+	return out, wb, err
 }
 
 // snapshotExt is the extension a snapshot is saved under. HTML and text are saved as .txt: a crawled page

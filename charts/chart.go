@@ -31,9 +31,14 @@ type chartSpec struct {
 	Years  map[string]map[string]any `json:"years,omitempty"`
 	Year   string                    `json:"year,omitempty"`
 
+	// Labels are the charts' descriptions (aria-label) by year, for the year switch.
+	Labels map[string]string `json:"labels,omitempty"`
+	Group  bool              `json:"group,omitempty"` // a further peer group's chart, hidden in years it lacks
+
 	Height  int          `json:"-"` // pixels
 	Heading string       `json:"-"`
 	Caption string       `json:"-"`
+	Label   string       `json:"-"` // aria-label: what the chart shows, with its key numbers
 	Choices []yearChoice `json:"-"` // the year switch's entries, newest first
 }
 
@@ -146,7 +151,10 @@ type point struct {
 	Den        any            `json:"den,omitempty"`
 	Rank       int            `json:"rank,omitempty"`
 	Peers      int            `json:"peers,omitempty"`
+	RankText   string         `json:"rankText,omitempty"` // "第 n/m", "未排名" or ""
 	Pct        any            `json:"pct,omitempty"`
+	Key        string         `json:"key,omitempty"`  // the entity's label, for highlighting
+	Link       string         `json:"link,omitempty"` // the figure's source trail
 	Unreliable bool           `json:"unreliable,omitempty"`
 	Flags      string         `json:"flags,omitempty"`
 	Version    string         `json:"version,omitempty"`
@@ -164,10 +172,12 @@ func withData(items any) gecharts.SeriesOpts {
 	return gecharts.WithSeriesOpts(func(s *gecharts.SingleSeries) { s.Data = items })
 }
 
-// rankingOption is the horizontal bar chart of one year's ranking: best at the top, each district in its
-// colour, unreliable values pale with a dashed outline and a dagger, the peer median as a line.
-func (m *model) rankingOption(mi *metricInfo, year int, id string) (map[string]any, int, error) {
-	rows := m.rankingRows(mi.Key, year)
+// rankingOption is the horizontal bar chart of one peer group's ranking in a year: in the group's order
+// (best first; a descriptive metric from the highest value), each district in its colour, unreliable values
+// pale with a dashed outline and a dagger (listed after the ranked ones), the group's median as a line whose
+// label is the same figure the caption prints.
+func (m *model) rankingOption(mi *metricInfo, year int, id string, g peerGroup, link func(reportID string) string) (map[string]any, int, error) {
+	rows := g.Rows
 	mixed := len(m.versions[year]) > 1
 	labels := make([]string, 0, len(rows))
 	items := make([]point, 0, len(rows))
@@ -178,9 +188,9 @@ func (m *model) rankingOption(mi *metricInfo, year int, id string) (map[string]a
 			label += "(" + versionZH(r.TemplateVersion) + ")"
 		}
 		labels = append(labels, label)
-		p := point{Value: r.Value, Name: e.Name, Num: num(r.Numerator), Den: num(r.Denominator), Rank: r.Rank,
-			Peers: r.PeerCount, Pct: num(r.Percentile), Unreliable: !r.Reliable, Flags: r.FlagsZH,
-			Version: versionZH(r.TemplateVersion), Year: year,
+		p := point{Value: r.Value, Name: e.Name, Num: num(r.Numerator), Den: num(r.Denominator), Rank: deref(r.Rank),
+			Peers: r.RankedCount, RankText: rankText(r), Pct: num(r.Percentile), Unreliable: !r.Reliable, Flags: r.FlagsZH,
+			Version: versionZH(r.TemplateVersion), Year: year, Key: e.Label, Link: link(r.ReportID),
 			ItemStyle: map[string]any{"color": e.Color}}
 		if !r.Reliable {
 			p.ItemStyle = map[string]any{"color": e.Color, "opacity": 0.4, "borderColor": e.Color,
@@ -188,24 +198,22 @@ func (m *model) rankingOption(mi *metricInfo, year int, id string) (map[string]a
 		}
 		items = append(items, p)
 	}
-	sub := m.yearLabel(year) + " · " + directionZH(mi.Direction)
-	if mi.Unit == metrics.UnitRatio {
-		sub += " · 单位:%"
-	} else {
-		sub += " · 单位:" + mi.Unit
-	}
+	sub := m.yearLabel(year) + " · " + m.groupLabel(g) + " · " + directionZH(mi.Direction)
+	sub += " · 单位:" + unitLabel(mi.Unit)
 	b := gecharts.NewBar()
-	b.SetGlobalOptions(append(baseOpts(id, mi.Name+" 排名", sub),
+	b.SetGlobalOptions(append(baseOpts(id, mi.Name+" 同级排名", sub),
 		gecharts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		gecharts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		gecharts.WithGridOpts(opts.Grid{Left: "12", Right: "70", Top: "64", Bottom: "24", ContainLabel: opts.Bool(true)}),
+		gecharts.WithGridOpts(opts.Grid{Left: "12", Right: "90", Top: "64", Bottom: "40", ContainLabel: opts.Bool(true)}),
 		gecharts.WithXAxisOpts(opts.XAxis{Type: "value", SplitLine: &opts.SplitLine{Show: opts.Bool(true)}}),
 		gecharts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
 	)...)
 	b.SetXAxis(labels)
 	var median []interface{}
-	if ps := m.peers[peerKey{year, mi.Key, m.level, m.mainParent}]; ps != nil && ps.P50 != nil && ps.MembersWithValue > 1 {
-		median = append(median, map[string]any{"name": "同级中位数", "xAxis": *ps.P50})
+	medianText := ""
+	if g.Stat != nil && g.Stat.P50 != nil && g.Stat.MembersReliable > 1 {
+		medianText = "中位数 " + formatValue(*g.Stat.P50, mi.Unit)
+		median = append(median, map[string]any{"name": "同级中位数", "xAxis": *g.Stat.P50})
 	}
 	b.AddSeries(mi.Name, nil, withData(items),
 		gecharts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "30%"}),
@@ -214,8 +222,8 @@ func (m *model) rankingOption(mi *metricInfo, year int, id string) (map[string]a
 			if len(median) > 0 {
 				s.MarkLines = &opts.MarkLines{Data: median, MarkLineStyle: opts.MarkLineStyle{
 					Symbol:    []string{"none", "none"},
-					LineStyle: &opts.LineStyle{Color: "#555555", Type: "dashed", Width: 1},
-					Label:     &opts.Label{Show: opts.Bool(true), Position: "start", Formatter: "中位数"}}}
+					LineStyle: &opts.LineStyle{Color: "#444444", Type: "dashed", Width: 1},
+					Label:     &opts.Label{Show: opts.Bool(true), Position: "end", Formatter: medianText}}}
 			}
 		}),
 	)
@@ -232,24 +240,43 @@ func (m *model) rankingOption(mi *metricInfo, year int, id string) (map[string]a
 			}
 		}
 	}
-	return obj, max(160, 26*len(rows)+110), nil
+	m.stamp(obj, itoa(year)+" 年")
+	return obj, max(180, 26*len(rows)+130), nil
 }
 
-// trendOption is the line chart of a metric over the years, one line per district in its colour; hollow
-// points are unreliable values, and template changes are marked on the year axis (see versionMarks).
-func (m *model) trendOption(mi *metricInfo, id string) (map[string]any, error) {
+// stamp writes the source, the year(s) and, for the sample, the sample marking into the chart itself, so a
+// saved PNG carries them.
+func (m *model) stamp(obj map[string]any, years string) {
+	text := "来源:各机关《政府信息公开工作年度报告》,gkbench 整理 · " + years
+	if m.sample {
+		text += " · 示例数据,非真实情况"
+	}
+	obj["graphic"] = []any{map[string]any{"type": "text", "left": 8, "bottom": 4, "silent": true,
+		"style": map[string]any{"text": text, "fill": "#555555", "fontSize": 11, "fontFamily": fontStack}}}
+}
+
+// trendOption is the line chart of a metric over the years for the main peer group: one line per district in
+// its colour, the group's median dashed; hollow points are unreliable values, and template changes are
+// marked on the year axis (see versionMarks). The legend is the page's list of district buttons: site.js
+// highlights the chosen lines (kept in the URL) and greys the others. Each line's colour travels as
+// gkColor for that.
+func (m *model) trendOption(mi *metricInfo, id string, link func(reportID string) string) (map[string]any, []*entity, error) {
 	years := m.yearLabels()
 	l := gecharts.NewLine()
-	l.SetGlobalOptions(append(baseOpts(id, mi.Name+" 历年走势", "空心点:数值仅供参考 · 竖虚线:模板版本变更"),
-		gecharts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "4"}),
+	l.SetGlobalOptions(append(baseOpts(id, mi.Name+" 历年走势", "单位:"+unitLabel(mi.Unit)+" · 空心点:数值仅供参考 · 竖虚线:模板版本变更 · 黑色虚线:同级中位数"),
+		gecharts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		gecharts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		gecharts.WithGridOpts(opts.Grid{Left: "12", Right: "52", Top: "80", Bottom: "44", ContainLabel: opts.Bool(true)}),
+		gecharts.WithGridOpts(opts.Grid{Left: "12", Right: "70", Top: "80", Bottom: "40", ContainLabel: opts.Bool(true)}),
 		gecharts.WithXAxisOpts(opts.XAxis{Type: "category", Name: "年度"}),
 		gecharts.WithYAxisOpts(opts.YAxis{Type: "value", Name: unitLabel(mi.Unit), Scale: opts.Bool(mi.Unit != metrics.UnitRatio)}),
 	)...)
 	l.SetXAxis(years)
 	first := true
+	var drawn []*entity
 	for _, e := range m.compared {
+		if e.Parent != m.mainParent {
+			continue // another peer group: its own district page shows it
+		}
 		items := make([]point, len(m.years))
 		has := false
 		for i, y := range m.years {
@@ -261,7 +288,7 @@ func (m *model) trendOption(mi *metricInfo, id string) (map[string]any, error) {
 			has = true
 			items[i] = point{Value: *v.Value, Name: e.Label, Num: num(v.Numerator), Den: num(v.Denominator),
 				Unreliable: !v.Reliable, Flags: v.FlagsZH, Version: versionZH(v.TemplateVersion), Year: y,
-				Symbol: "circle", SymbolSize: 6}
+				Symbol: "circle", SymbolSize: 6, Key: e.Label, Link: link(v.ReportID)}
 			if !v.Reliable {
 				items[i].Symbol, items[i].SymbolSize = "emptyCircle", 9
 			}
@@ -269,6 +296,7 @@ func (m *model) trendOption(mi *metricInfo, id string) (map[string]any, error) {
 		if !has {
 			continue
 		}
+		drawn = append(drawn, e)
 		color := e.Color
 		marks := first // the marks go on one series only
 		first = false
@@ -283,7 +311,42 @@ func (m *model) trendOption(mi *metricInfo, id string) (map[string]any, error) {
 			}),
 		)
 	}
-	return finish(l)
+	med := m.yearPoints(func(y int) *point {
+		ps := m.peers[peerKey{y, mi.Key, m.level, m.mainParent}]
+		if ps == nil || ps.P50 == nil || ps.MembersReliable < 2 {
+			return nil
+		}
+		return &point{Value: *ps.P50, Name: "同级中位数"}
+	})
+	if hasValue(med) {
+		l.AddSeries("同级中位数", nil, withData(med),
+			gecharts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(false)}),
+			gecharts.WithItemStyleOpts(opts.ItemStyle{Color: "#222222"}),
+			gecharts.WithLineStyleOpts(opts.LineStyle{Color: "#222222", Width: 2.5, Type: "dashed"}))
+	}
+	obj, err := finish(l)
+	if err != nil {
+		return nil, nil, err
+	}
+	if series, ok := obj["series"].([]any); ok {
+		for i, s := range series {
+			if i < len(drawn) {
+				s.(map[string]any)["gkColor"] = drawn[i].Color
+			} else {
+				s.(map[string]any)["gkMedian"] = true
+			}
+		}
+	}
+	m.stamp(obj, m.yearSpan())
+	return obj, drawn, nil
+}
+
+// yearSpan is "2019–2025 年".
+func (m *model) yearSpan() string {
+	if len(m.years) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d–%d 年", m.years[0], m.years[len(m.years)-1])
 }
 
 // yearLabels are the category labels of year axes: the year, with the template version when it is the
@@ -344,7 +407,12 @@ func (m *model) heatmapOption(mi *metricInfo, id string) (map[string]any, int, e
 	labels := make([]string, 0, len(m.compared))
 	var items []point
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for yi, e := range m.compared {
+	yi := -1
+	for _, e := range m.compared {
+		if e.Parent != m.mainParent {
+			continue // one peer group per chart
+		}
+		yi++
 		labels = append(labels, e.Label)
 		for xi, y := range m.years {
 			v := m.values[ey{e.Key, mi.Key, y}]
@@ -382,7 +450,7 @@ func (m *model) heatmapOption(mi *metricInfo, id string) (map[string]any, int, e
 		gecharts.WithXAxisOpts(opts.XAxis{Type: "category", Data: years, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
 		gecharts.WithYAxisOpts(opts.YAxis{Type: "category", Data: labels, Inverse: opts.Bool(true), SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
 		gecharts.WithVisualMapOpts(opts.VisualMap{Type: "continuous", Calculable: opts.Bool(false), Min: float32(lo), Max: float32(hi),
-			Orient: "horizontal", Left: "center", Bottom: "4", Text: []string{"高", "低"},
+			Orient: "horizontal", Right: "10", Bottom: "2", Text: []string{"高", "低"},
 			InRange: &opts.VisualMapInRange{Color: colors}}),
 	)...)
 	h.AddSeries(mi.Name, nil, withData(items), gecharts.WithLabelOpts(opts.Label{Show: opts.Bool(true), FontSize: 11}))
@@ -396,6 +464,7 @@ func (m *model) heatmapOption(mi *metricInfo, id string) (map[string]any, int, e
 			vm["min"], vm["max"] = lo, hi
 		}
 	}
+	m.stamp(obj, m.yearSpan())
 	return obj, max(200, 30*len(labels)+150), nil
 }
 
@@ -430,9 +499,9 @@ func (m *model) seriesOption(id, title, subtitle, unit string, series []seriesLi
 	}
 	l := gecharts.NewLine()
 	l.SetGlobalOptions(append(baseOpts(id, title, subtitle),
-		gecharts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "4"}),
+		gecharts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "22"}),
 		gecharts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		gecharts.WithGridOpts(opts.Grid{Left: "12", Right: "52", Top: "80", Bottom: "44", ContainLabel: opts.Bool(true)}),
+		gecharts.WithGridOpts(opts.Grid{Left: "12", Right: "52", Top: "80", Bottom: "64", ContainLabel: opts.Bool(true)}),
 		gecharts.WithXAxisOpts(opts.XAxis{Type: "category", Name: "年度"}),
 		gecharts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName, Max: yMax}),
 	)...)
@@ -474,7 +543,12 @@ func (m *model) seriesOption(id, title, subtitle, unit string, series []seriesLi
 		}
 		l.AddSeries(s.Name, nil, so...)
 	}
-	return finish(l)
+	obj, err := finish(l)
+	if err != nil {
+		return nil, err
+	}
+	m.stamp(obj, m.yearSpan())
+	return obj, nil
 }
 
 // yearPoints turns per-year values into points, "-" where absent.

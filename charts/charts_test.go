@@ -81,7 +81,7 @@ func smallData(issuerCity string) *Data {
 			Unit: metrics.UnitRatio, Direction: "lower_better", Level: DefaultLevel, Parent: "北京市", EntityKey: entityKey(x.name),
 			EntityName: issuer, Issuer: issuer, Jurisdiction: x.name, ReportID: id, TemplateVersion: versions[x.year],
 			Value: rate, Numerator: ptr(x.held), Denominator: ptr(x.proc), Reliable: reliable, Flags: flags, FlagsZH: flagsZH,
-			Rank: rank, PeerCount: 3, Percentile: ptr(float64(rank-1) * 50)})
+			Ranked: reliable, Rank: ptr(rank), RankedCount: 3, PeerCount: 3, Position: rank, Percentile: ptr(float64(3-rank) * 50)})
 	}
 	d.PeerStats = []metrics.PeerStat{
 		{Year: 2021, MetricKey: "unable_not_held_rate", Level: DefaultLevel, Parent: "北京市", Members: 3, MembersWithValue: 3,
@@ -151,12 +151,14 @@ func TestFormatValue(t *testing.T) {
 		{0.518, metrics.UnitRatio, "51.8%"},
 		{0, metrics.UnitRatio, "0.0%"},
 		{1, metrics.UnitRatio, "100.0%"},
-		{5472, metrics.UnitCount, "5472"},
-		{2.5, metrics.UnitCount, "2.5"},
-		{103.3879, metrics.UnitTenThouYu, "103.3879"},
-		{25.1, metrics.UnitTenThouYu, "25.1"},
-		{28.514, metrics.UnitPer10k, "28.51"},
-		{3, metrics.UnitItems, "3"},
+		{5472, metrics.UnitCount, "5,472 件"},
+		{2.5, metrics.UnitCount, "2.5 件"},
+		{1234567, metrics.UnitCount, "1,234,567 件"},
+		{5098.4139, metrics.UnitTenThouYu, "5,098.4139 万元"},
+		{25.1, metrics.UnitTenThouYu, "25.1 万元"},
+		{28.514, metrics.UnitPer10k, "28.51 件/万人"},
+		{6.8, metrics.UnitPer100, "6.80 件/百件"},
+		{3, metrics.UnitItems, "3 项"},
 	} {
 		if got := formatValue(c.v, c.unit); got != c.want {
 			t.Errorf("formatValue(%v, %s) = %q, want %q", c.v, c.unit, got, c.want)
@@ -167,6 +169,11 @@ func TestFormatValue(t *testing.T) {
 	}
 	if got := formatNumber(ptr(-7.0)); got != "-7" {
 		t.Errorf("formatNumber(-7) = %q", got)
+	}
+	for in, want := range map[string]string{"1305": "1,305", "-12345.6": "-12,345.6", "999": "999", "1000000": "1,000,000"} {
+		if got := group(in); got != want {
+			t.Errorf("group(%s) = %q, want %q", in, got, want)
+		}
 	}
 }
 
@@ -219,16 +226,25 @@ func TestAssignColors(t *testing.T) {
 func TestRenderSmall(t *testing.T) {
 	dir, sum := renderSmall(t, smallData("北京市"), Options{})
 	nm := len(metrics.All())
-	if sum.Pages != 1+nm+3+3 || sum.Metrics != nm || sum.Districts != 3 || sum.Sample || !slices.Equal(sum.Years, []int{2020, 2021, 2022}) {
+	reports := map[string]bool{}
+	for _, v := range smallData("北京市").Values {
+		if v.IsPrimary {
+			reports[v.ReportID] = true
+		}
+	}
+	// index, metrics, districts, quality, method, downloads, compare, one source page per report
+	if sum.Pages != 1+nm+3+3+1+len(reports) || sum.Metrics != nm || sum.Districts != 3 || sum.Sample || !slices.Equal(sum.Years, []int{2020, 2021, 2022}) {
 		t.Errorf("summary %+v", sum)
 	}
 	page := readPage(t, dir, "metric-unable_not_held_rate.html")
 	for _, want := range []string{
 		`<option value="2021" selected>2021 年(2021 版)</option>`,
 		`<option value="2020">2020 年(2019 试行版)</option>`,
-		`2021 年(2021 版) 排名 · 同级中位数 30.0% · 合计口径 31.0%`,
-		// 朝阳区 2020: 1 of 4, unreliable.
-		`<td class="num"><span class="v unreliable">25.0%<sup class="dagger">†</sup></span></td>`,
+		`2021 年(2021 版) · 北京市 各区(3 个) · 参与排名 3 个 · 同级中位数 30.0% · 合计口径 31.0%`,
+		`"formatter":"中位数 30.0%"`, // the chart's median line prints the caption's figure
+		// 朝阳区 2020: 1 of 4, unreliable, linked to its source.
+		`<span class="v unreliable">25.0%<sup class="dagger" title="仅供参考">†</sup></span></a>`,
+		`href="` + reportPage("朝阳区2020") + `#m-unable_not_held_rate"`,
 		`<td class="num">1</td><td class="num">4</td>`,
 		"t3_unable_not_held__total / t3_processed_total__total",
 		"表三 本年度办理结果/无法提供/本机关不掌握相关政府信息 · 总计",
@@ -279,7 +295,7 @@ func TestRenderSmall(t *testing.T) {
 	}
 	// Trend and heatmap carry every district.
 	specs := pageCharts(t, page)
-	if tr := specs["trend-unable_not_held_rate"]; len(tr.Option["series"].([]any)) != 3 {
+	if tr := specs["trend-unable_not_held_rate"]; len(tr.Option["series"].([]any)) != 3+1 { // and the median
 		t.Errorf("trend series %v", tr.Option["series"])
 	}
 	// District page: the version-change note and the identity failure.

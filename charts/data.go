@@ -31,6 +31,12 @@ type Data struct {
 	Publication []metrics.Publication
 	Duplicates  []metrics.DuplicateCell
 
+	// The source trail: the cells of every numerator and denominator, every report figure, and the
+	// figures edits changed.
+	Sources       []metrics.Source
+	Facts         []metrics.ReportFact
+	EditedFigures []metrics.EditedFigure
+
 	// Docs holds what the warehouse knows of each report beyond the exports, by report id.
 	Docs map[string]Doc
 }
@@ -81,6 +87,9 @@ func Load(dir string, opt Options) (*Data, error) {
 		{"quality_edited_reports", func() (err error) { d.Edited, err = metrics.ReadEditedReports(dir); return }},
 		{"quality_publication", func() (err error) { d.Publication, err = metrics.ReadPublication(dir); return }},
 		{"quality_duplicate_cells", func() (err error) { d.Duplicates, err = metrics.ReadDuplicateCells(dir); return }},
+		{"metric_sources", func() (err error) { d.Sources, err = metrics.ReadSources(dir); return }},
+		{"report_facts", func() (err error) { d.Facts, err = metrics.ReadReportFacts(dir); return }},
+		{"quality_edited_figures", func() (err error) { d.EditedFigures, err = metrics.ReadEditedFigures(dir); return }},
 	}
 	for _, r := range reads {
 		if err := optional(r.name, r.read); err != nil {

@@ -14,25 +14,38 @@ import (
 	"github.com/gkbench/gkbench/pipeline/metrics"
 )
 
-// formatValue prints a metric value the way the site shows it everywhere (tables, tooltips via site.js,
-// which mirrors these rules): ratios as percentages with one decimal, counts as integers, amounts in 万元
-// with up to four decimals, per-capita and per-100 figures with two.
+// formatValue prints a metric value the way the site shows it everywhere (tables, tooltips and bar labels via
+// site.js, which mirrors these rules), always with its unit: shares as percentages with one decimal
+// ("60.4%"), counts as integers with thousands separators ("2,180 件"), amounts in 万元 with up to four
+// decimals ("5,098.4139 万元"), per-capita and per-100 figures with two ("6.80 件/百件").
 func formatValue(v float64, unit string) string {
+	n := formatBare(v, unit)
+	switch {
+	case n == "—" || unit == metrics.UnitRatio || unit == "百分位" || unit == "":
+		return n
+	}
+	return n + " " + unit
+}
+
+// formatBare is formatValue without the unit (for cells of a chart whose axis or title names it).
+func formatBare(v float64, unit string) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "—"
 	}
 	switch unit {
 	case metrics.UnitRatio:
 		return strconv.FormatFloat(v*100, 'f', 1, 64) + "%"
-	case metrics.UnitCount, metrics.UnitItems:
+	case metrics.UnitCount, metrics.UnitItems, "份":
 		if v == math.Trunc(v) {
-			return strconv.FormatFloat(v, 'f', 0, 64)
+			return group(strconv.FormatFloat(v, 'f', 0, 64))
 		}
-		return trimZeros(strconv.FormatFloat(v, 'f', 2, 64))
+		return group(trimZeros(strconv.FormatFloat(v, 'f', 2, 64)))
 	case metrics.UnitTenThouYu:
-		return trimZeros(strconv.FormatFloat(v, 'f', 4, 64))
+		return group(trimZeros(strconv.FormatFloat(v, 'f', 4, 64)))
+	case "百分位":
+		return strconv.FormatFloat(v, 'f', 0, 64)
 	default:
-		return strconv.FormatFloat(v, 'f', 2, 64)
+		return group(strconv.FormatFloat(v, 'f', 2, 64))
 	}
 }
 
@@ -44,15 +57,39 @@ func formatPtr(v *float64, unit string) string {
 	return formatValue(*v, unit)
 }
 
-// formatNumber prints a numerator or denominator: exact when whole, else up to four decimals.
+// formatNumber prints a numerator or denominator: exact when whole, else up to four decimals, with
+// thousands separators.
 func formatNumber(v *float64) string {
 	if v == nil {
 		return "—"
 	}
 	if *v == math.Trunc(*v) && math.Abs(*v) < 1e15 {
-		return strconv.FormatFloat(*v, 'f', 0, 64)
+		return group(strconv.FormatFloat(*v, 'f', 0, 64))
 	}
-	return trimZeros(strconv.FormatFloat(*v, 'f', 4, 64))
+	return group(trimZeros(strconv.FormatFloat(*v, 'f', 4, 64)))
+}
+
+// group puts thousands separators into the integer part of a formatted number ("-12345.6" → "-12,345.6").
+func group(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	if len(intPart) <= 3 {
+		return sign + s
+	}
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString("." + frac)
+	}
+	return sign + b.String()
 }
 
 func trimZeros(s string) string {
@@ -64,12 +101,7 @@ func trimZeros(s string) string {
 }
 
 // unitLabel is the unit shown next to axis titles and table headers.
-func unitLabel(unit string) string {
-	if unit == metrics.UnitRatio {
-		return "%"
-	}
-	return unit
-}
+var unitLabel = metrics.UnitLabel
 
 // directionZH explains which way a metric is better.
 func directionZH(d string) string {
@@ -79,7 +111,7 @@ func directionZH(d string) string {
 	case metrics.LowerBetter:
 		return "数值越低越好"
 	default:
-		return "描述性指标,不评优劣(按数值从高到低排列)"
+		return "描述性指标,不评优劣,不排名(按数值从高到低排列)"
 	}
 }
 
@@ -92,41 +124,16 @@ func statusZH(s string) string {
 		return "部分"
 	case "failed":
 		return "失败"
+	case "needs_ocr":
+		return "需要 OCR"
 	case "":
 		return "—"
 	}
 	return s
 }
 
-// levelZH names an issuer level.
-func levelZH(l string) string {
-	switch l {
-	case "district_government":
-		return "区人民政府"
-	case "city_government":
-		return "市人民政府"
-	case "street_town":
-		return "街道、乡镇"
-	case "department":
-		return "部门"
-	case "unknown", "":
-		return "未知"
-	}
-	return l
-}
-
-// versionZH names a template version.
-func versionZH(v string) string {
-	switch v {
-	case "2019":
-		return "2019 试行版"
-	case "2021":
-		return "2021 版"
-	case "":
-		return "—"
-	}
-	return v + " 版"
-}
+// levelZH and versionZH name issuer levels and template versions (shared with the workbook).
+var levelZH, versionZH = metrics.LevelZH, metrics.VersionZH
 
 // palette holds 20 colours that stay apart on screen and in print (ECharts' and ColorBrewer's categorical
 // sets, near-duplicates removed). A district keeps its colour on every page (see assignColors).

@@ -2,6 +2,7 @@ package charts
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -66,6 +67,11 @@ type model struct {
 	// those of its group, and entities under another parent are labelled with theirs.
 	mainParent string
 	sample     bool
+	// Rows by report id, for the source pages.
+	valuesOf  map[string][]*metrics.Value
+	sourcesOf map[string][]*metrics.Source
+	factsOf   map[string][]*metrics.ReportFact
+	editsOf   map[string][]*metrics.EditedFigure
 }
 
 // divisionOrder gives Beijing's districts their GB/T 2260 codes (东城 110101, 西城 110102, …): official
@@ -215,6 +221,7 @@ func newModel(d *Data, opt Options) *model {
 		}
 	}
 	m.placeMetrics()
+	m.indexReports()
 	return m
 }
 
@@ -388,20 +395,57 @@ func (m *model) defaultYear(mi *metricInfo, years []int) int {
 	return 0
 }
 
-// rankingRows are the ranking rows of the compared level for a metric and year, best first.
-func (m *model) rankingRows(key string, year int) []*metrics.Ranking {
-	var out []*metrics.Ranking
+// peerGroup is one peer group's ranking of a metric in a year: the compared entities of one parent, in
+// the analysis' order (rankings.position). Nobody from another group is ever drawn in it.
+type peerGroup struct {
+	Parent string
+	Main   bool // the group of the site's main parent
+	Rows   []*metrics.Ranking
+	Stat   *metrics.PeerStat
+}
+
+// peerGroups returns the peer groups of the compared level for a metric and year, the main group first,
+// then the others by parent; groups of a single entity are no ranking and come back as others (shown as
+// "其他地区(不参与排名)").
+func (m *model) peerGroups(key string, year int) (groups []peerGroup, others []*metrics.Ranking) {
+	byParent := map[string][]*metrics.Ranking{}
 	for _, e := range m.compared {
 		if r := m.ranks[ey{e.Key, key, year}]; r != nil && r.Level == m.level {
-			out = append(out, r)
+			byParent[r.Parent] = append(byParent[r.Parent], r)
 		}
 	}
-	// The main peer group first, then the others; each by rank.
-	slices.SortStableFunc(out, func(a, b *metrics.Ranking) int {
-		am, bm := a.Parent != m.mainParent, b.Parent != m.mainParent
-		return cmp.Or(cmpBool(am, bm), strings.Compare(a.Parent, b.Parent), cmp.Compare(a.Rank, b.Rank))
+	var parents []string
+	for p := range byParent {
+		parents = append(parents, p)
+	}
+	slices.SortFunc(parents, func(a, b string) int {
+		return cmp.Or(cmpBool(a != m.mainParent, b != m.mainParent), strings.Compare(a, b))
 	})
-	return out
+	for _, p := range parents {
+		rows := byParent[p]
+		slices.SortFunc(rows, func(a, b *metrics.Ranking) int {
+			return cmp.Or(cmp.Compare(a.Position, b.Position), strings.Compare(a.EntityKey, b.EntityKey))
+		})
+		if len(rows) < 2 {
+			others = append(others, rows...)
+			continue
+		}
+		groups = append(groups, peerGroup{Parent: p, Main: p == m.mainParent, Rows: rows,
+			Stat: m.peers[peerKey{year, key, m.level, p}]})
+	}
+	return groups, others
+}
+
+// groupLabel names a peer group: "示例市 各区(16 个)".
+func (m *model) groupLabel(g peerGroup) string {
+	what := "各区"
+	if m.level != DefaultLevel {
+		what = levelZH(m.level)
+	}
+	if g.Parent == "" {
+		return fmt.Sprintf("%s(%d 个)", what, len(g.Rows))
+	}
+	return fmt.Sprintf("%s %s(%d 个)", g.Parent, what, len(g.Rows))
 }
 
 // yearVersions describes the template versions used by the compared entities in a year.

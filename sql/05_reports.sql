@@ -148,7 +148,8 @@ LEFT JOIN populated p USING (report_id);
 -- cells: one row per template cell of a report (facts with a row key; a cell printed twice counts once, the
 -- first in document order — quality_duplicate_cells lists the others). value is what metrics read: the
 -- number for a number or zero cell, 0 for an empty or not-applicable cell (reports print blanks for zero;
--- the validator counts them so), NULL for a text cell. cell_kind keeps what the cell held.
+-- the validator counts them so), NULL for a text cell. cell_kind keeps what the cell held; raw_text,
+-- printed_row and printed_col are the cell's text and its row and column labels as the report prints them.
 CREATE OR REPLACE TABLE cells AS
 SELECT
     report_id,
@@ -157,6 +158,9 @@ SELECT
     row_key,
     col_key,
     cell_kind,
+    raw_text,
+    label_row AS printed_row,
+    label_col AS printed_col,
     CASE
         WHEN cell_kind IN ('number', 'zero') THEN value
         WHEN cell_kind IN ('empty', 'na') THEN 0

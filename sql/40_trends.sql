@@ -9,6 +9,9 @@
 -- year would use (2019 trial format for 2019–2020, 2021 format from 2021). Columns:
 --   change = value − prev_value (in the metric's unit; for shares, a difference of shares)
 --   ratio  = value / prev_value, when prev_value > 0
+--   base_year, base_value, base_template_version: the entity's first year with a value of the metric ("自 X
+--          年以来"); change_since = value − base_value and ratio_since = value / base_value (base_value > 0),
+--          both NULL in the base year itself. A base of another template version is compared with care.
 -- flags:
 --   missing_year          no report for this year
 --   prev_missing          no report for the previous year (the entity published before it)
@@ -115,6 +118,11 @@ SELECT
     prev_reliable,
     change,
     ratio,
+    base_year,
+    base_value,
+    base_template_version,
+    CASE WHEN year > base_year THEN value - base_value END AS change_since,
+    CASE WHEN year > base_year AND base_value > 0 THEN value / base_value END AS ratio_since,
     flags,
     array_to_string(list_transform(flags, x -> CASE x
         WHEN 'missing_year' THEN '本年无报告'
@@ -128,4 +136,12 @@ SELECT
         WHEN 'from_zero' THEN '上年为0'
         WHEN 'unreliable' THEN '数值仅供参考'
         ELSE x END), ';') AS flags_zh
-FROM flagged;
+FROM (
+    SELECT
+        f.*,
+        min(year) FILTER (WHERE value IS NOT NULL) OVER w                  AS base_year,
+        arg_min(value, year) FILTER (WHERE value IS NOT NULL) OVER w      AS base_value,
+        arg_min(template_version, year) FILTER (WHERE value IS NOT NULL) OVER w AS base_template_version
+    FROM flagged f
+    WINDOW w AS (PARTITION BY entity_key, metric_key)
+);

@@ -12,6 +12,7 @@
 --   quality_edited_reports   URLs seen with more than one content (edited after publication)
 --   quality_publication      publication date against the deadline, per primary report
 --   quality_duplicate_cells  template cells printed more than once in a report with different contents
+--   quality_edited_figures   figures that changed between consecutive versions of an edited report
 
 CREATE OR REPLACE TABLE quality_identity AS
 WITH affected AS (
@@ -270,3 +271,75 @@ JOIN printed_twice USING (report_id, table_key, row_key, col_key)
 JOIN report_base b USING (report_id)
 GROUP BY f.report_id, b.entity_name, b.year, f.table_key, f.row_key, f.col_key
 HAVING count(DISTINCT coalesce(f.value::VARCHAR, f.cell_kind)) > 1;
+
+-- Figures that changed between consecutive versions of an edited report (a URL in quality_edited_reports
+-- whose versions the warehouse holds): old → new per template cell. Versions are ordered by when the crawler
+-- first saw them (report_versions), else by when they were parsed. affected_metrics are the metrics that read
+-- the cell in the new version's template.
+CREATE OR REPLACE TABLE quality_edited_figures AS
+WITH seen AS (
+    SELECT report_id, min(fetched_at) AS first_seen_at
+    FROM report_versions WHERE report_id IS NOT NULL GROUP BY report_id
+),
+versions AS (
+    SELECT
+        r.url, r.report_id, r.parsed_at, s.first_seen_at,
+        row_number() OVER (PARTITION BY r.url ORDER BY s.first_seen_at NULLS LAST, r.parsed_at, r.report_id) AS version_no,
+        lag(r.report_id) OVER (PARTITION BY r.url ORDER BY s.first_seen_at NULLS LAST, r.parsed_at, r.report_id)
+            AS old_report_id
+    FROM reports r
+    LEFT JOIN seen s USING (report_id)
+    WHERE r.url IN (SELECT url FROM quality_edited_reports)
+),
+pairs AS (
+    SELECT url, old_report_id, report_id AS new_report_id, version_no FROM versions WHERE old_report_id IS NOT NULL
+),
+olds AS (
+    SELECT p.*, c.* EXCLUDE (report_id) FROM pairs p JOIN cells c ON c.report_id = p.old_report_id
+),
+news AS (
+    SELECT p.*, c.* EXCLUDE (report_id) FROM pairs p JOIN cells c ON c.report_id = p.new_report_id
+),
+changed AS (
+    SELECT
+        coalesce(n.url, o.url) AS url,
+        coalesce(n.old_report_id, o.old_report_id) AS old_report_id,
+        coalesce(n.new_report_id, o.new_report_id) AS new_report_id,
+        coalesce(n.version_no, o.version_no) AS version_no,
+        coalesce(n.table_key, o.table_key) AS table_key,
+        coalesce(n.row_key, o.row_key)     AS row_key,
+        coalesce(n.col_key, o.col_key)     AS col_key,
+        coalesce(n.template_version, o.template_version) AS template_version,
+        o.raw_text AS old_text, n.raw_text AS new_text,
+        o.value AS old_value, n.value AS new_value
+    FROM news n
+    FULL OUTER JOIN olds o
+      ON o.new_report_id = n.new_report_id AND o.table_key = n.table_key AND o.row_key = n.row_key
+     AND o.col_key = n.col_key
+    WHERE n.value IS DISTINCT FROM o.value OR n.cell_kind IS DISTINCT FROM o.cell_kind
+)
+SELECT
+    c.url,
+    b.entity_name,
+    b.year,
+    c.version_no,
+    c.old_report_id,
+    c.new_report_id,
+    c.table_key,
+    c.row_key,
+    c.col_key,
+    tc.table_zh,
+    tc.label_row,
+    tc.label_col,
+    c.old_text,
+    c.new_text,
+    c.old_value,
+    c.new_value,
+    coalesce((SELECT list_sort(list(DISTINCT mc.metric_key)) FROM metric_cells mc
+              WHERE mc.template_version = c.template_version AND mc.table_key = c.table_key
+                AND mc.row_key = c.row_key AND mc.col_key = c.col_key), []) AS affected_metrics
+FROM changed c
+JOIN report_base b ON b.report_id = c.new_report_id
+LEFT JOIN template_cells tc
+  ON tc.template_version = c.template_version AND tc.table_key = c.table_key AND tc.row_key = c.row_key
+ AND tc.col_key = c.col_key;

@@ -34,12 +34,14 @@ const usage = `analyze — 计算指标、同级排名、同比变化与数据�
       数据库文件已存在时直接查询(加 --rebuild 先重新计算),不存在时先计算。
 
 常用查询:
-  analyze --sql "SELECT entity_name, value, rank, percentile FROM rankings
-                 WHERE metric_key = 'unable_not_held_rate' AND year = 2023 ORDER BY rank"
+  analyze --sql "SELECT parent, entity_name, value, rank, ranked_count, percentile FROM rankings
+                 WHERE metric_key = 'unable_not_held_rate' AND year = 2023 ORDER BY parent, position"
   analyze --sql "SELECT metric_key, name_zh, formula_sql FROM metric_dictionary WHERE template_version = '2021'"
 
 指标值为空时 flags 说明原因(分母为0、缺少数据、人口未知);分母过小或所用数据
-未通过勾稽关系校验的数值照常显示,但 reliable = false。
+未通过勾稽关系校验的数值照常显示,但 reliable = false,列出而不排名。排名只在同级组
+(同一年度、层级、上级)内进行:名次为竞争排名(1、2、2、4),百分位 100 = 同级最好;
+描述性指标只排序不排名。导出目录另有中文表头的 *_zh.csv 与 Excel 工作簿 gkbench.xlsx。
 
 选项:
 `

@@ -2,144 +2,27 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/gkbench/gkbench/charts"
+	"github.com/gkbench/gkbench/internal/browsertest"
 )
-
-// chromium returns the system browser (Debian's chromium package; GKBENCH_CHROMIUM overrides). Without
-// one the test skips, except on CI (CI set), where the browser is part of the environment and its
-// absence is a failure.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, c := range []string{os.Getenv("GKBENCH_CHROMIUM"), "chromium", "chromium-browser", "/usr/bin/chromium"} {
-		if c == "" {
-			continue
-		}
-		if p, err := exec.LookPath(c); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium 未安装:CI 上必须有浏览器(apt-get install chromium)")
-	}
-	t.Skip("跳过浏览器测试:未找到 chromium(apt-get install chromium fonts-noto-cjk;CI 上不会跳过)")
-	return ""
-}
-
-// browserLog collects what the listener sees; the listener runs on chromedp's reader goroutine, so it only
-// appends under the lock.
-type browserLog struct {
-	mu       sync.Mutex
-	problems []string // console errors, exceptions, log errors, dialogs
-	requests []string
-	dialogs  chan struct{}
-}
-
-func (b *browserLog) listen(ev any) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	switch e := ev.(type) {
-	case *network.EventRequestWillBeSent:
-		b.requests = append(b.requests, e.Request.URL)
-	case *runtime.EventConsoleAPICalled:
-		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
-			var parts []string
-			for _, a := range e.Args {
-				var v string
-				if json.Unmarshal(a.Value, &v) != nil {
-					v = string(a.Value)
-				}
-				parts = append(parts, v+a.Description)
-			}
-			b.problems = append(b.problems, "console.error: "+strings.Join(parts, " "))
-		}
-	case *runtime.EventExceptionThrown:
-		msg := e.ExceptionDetails.Text
-		if e.ExceptionDetails.Exception != nil {
-			msg += " " + e.ExceptionDetails.Exception.Description
-		}
-		b.problems = append(b.problems, "exception: "+msg)
-	case *cdplog.EventEntryAdded:
-		if e.Entry.Level == cdplog.EntryLevelError {
-			b.problems = append(b.problems, "log: "+e.Entry.Text+" "+e.Entry.URL)
-		}
-	case *page.EventJavascriptDialogOpening:
-		b.problems = append(b.problems, "dialog: "+e.Message)
-		select {
-		case b.dialogs <- struct{}{}:
-		default:
-		}
-	}
-}
-
-func (b *browserLog) take() (problems, requests []string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	problems, requests = b.problems, b.requests
-	b.problems, b.requests = nil, nil
-	return problems, requests
-}
-
-type chartState struct {
-	ID     string `json:"id"`
-	Canvas bool   `json:"canvas"`
-	W      int    `json:"w"`
-	H      int    `json:"h"`
-	Ink    int    `json:"ink"`  // sampled pixels that are not background
-	Sum    int    `json:"sum"`  // a checksum of the sampled pixels (tells two drawings apart)
-	Data   int    `json:"data"` // data items in the chart's series
-}
-
-// inspectCharts reads every chart of the page: its canvas, how much of it is drawn, and its data.
-const inspectCharts = `(() => Array.from(document.querySelectorAll('div.chart')).map(el => {
-  const c = el.querySelector('canvas');
-  const r = {id: el.id, canvas: !!c, w: 0, h: 0, ink: 0, sum: 0, data: 0};
-  const inst = window.gkCharts && window.gkCharts[el.id];
-  if (inst) r.data = (inst.getOption().series || []).reduce((n, s) => n + ((s.data || []).length), 0);
-  if (!c || !c.width || !c.height) return r;
-  r.w = c.width; r.h = c.height;
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  for (let i = 0; i < d.length; i += 4 * 7) {
-    if (d[i+3] > 0 && (d[i] < 235 || d[i+1] < 235 || d[i+2] < 235)) { r.ink++; r.sum = (r.sum * 31 + d[i] + 7 * d[i+1] + 13 * d[i+2]) % 1000000007; }
-  }
-  return r;
-}))()`
-
-// drawnPredicate is true once every chart container holds a drawn canvas.
-const drawnPredicate = `(() => {
-  const els = Array.from(document.querySelectorAll('div.chart'));
-  if (!document.documentElement.hasAttribute('data-charts-ready')) return false;
-  return els.every(el => { const c = el.querySelector('canvas'); return c && c.width > 0; });
-})()`
-
-// minInk: a chart with data covers far more than this many sampled pixels; a canvas with nothing but a
-// background covers none.
-const minInk = 150
 
 // TestSiteInBrowser drives headless Chromium over the served fixture site: every page loads without a
 // console error, every chart draws, the year switch re-ranks, nothing is requested outside 127.0.0.1, and
 // the index and a metric page are kept as PNG screenshots.
 func TestSiteInBrowser(t *testing.T) {
-	exe := chromium(t)
+	browsertest.Chromium(t) // skips before the fixture is built when there is no browser
 	start := time.Now()
 	f := buildSiteFixture(t)
 	srv := httptest.NewServer(charts.Handler(f.site)) // listens on 127.0.0.1
@@ -149,44 +32,7 @@ func TestSiteInBrowser(t *testing.T) {
 		t.Fatalf("server address %s", srv.URL)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
-	defer cancel()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
-	tab, cancelTab := chromedp.NewContext(alloc)
-	defer cancelTab()
-	if err := chromedp.Do(tab); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
-	}
-	bl := &browserLog{dialogs: make(chan struct{}, 1)}
-	if err := chromedp.Listen(tab, bl.listen); err != nil {
-		t.Fatal(err)
-	}
-	// An alert would block the page; dismiss it (the listener has already recorded it as a failure).
-	go func() {
-		for range bl.dialogs {
-			_, _ = chromedp.Call(tab, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
-		}
-	}()
-	if _, err := chromedp.Call(tab, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(tab, cdplog.Enable, cdp.Empty{}); err != nil {
-		t.Fatal(err)
-	}
+	tab, bl := browsertest.Start(t, 1280, 900, 150*time.Second)
 	t.Logf("site and browser ready in %v", time.Since(start).Round(time.Millisecond))
 
 	names, err := filepath.Glob(filepath.Join(f.site, "*.html"))
@@ -205,14 +51,14 @@ func TestSiteInBrowser(t *testing.T) {
 		pctx, cancel := context.WithTimeout(tab, 15*time.Second)
 		err = chromedp.Do(pctx, chromedp.Navigate(srv.URL+"/"+name))
 		if err == nil && hasCharts {
-			_, err = chromedp.Run(pctx, chromedp.Poll[bool](drawnPredicate, chromedp.WithPollingTimeout(10*time.Second)))
+			_, err = chromedp.Run(pctx, chromedp.Poll[bool](browsertest.DrawnPredicate, chromedp.WithPollingTimeout(10*time.Second)))
 		}
-		var states []chartState
+		var states []browsertest.ChartState
 		if err == nil {
 			// A drawn canvas may still be blank until the next frame; wait until each has ink.
-			_, _ = chromedp.Run(pctx, chromedp.Poll[bool](strings.Replace(inspectCharts, "))()", ")).every(r => r.ink >= "+fmt.Sprint(minInk)+")", 1),
+			_, _ = chromedp.Run(pctx, chromedp.Poll[bool](strings.Replace(browsertest.InspectCharts, "))()", ")).every(r => r.ink >= "+fmt.Sprint(browsertest.MinInk)+")", 1),
 				chromedp.WithPollingTimeout(3*time.Second)))
-			states, err = chromedp.Run(pctx, chromedp.Evaluate[[]chartState](inspectCharts))
+			states, err = chromedp.Run(pctx, chromedp.Evaluate[[]browsertest.ChartState](browsertest.InspectCharts))
 		}
 		cancel()
 		if err != nil {
@@ -224,11 +70,11 @@ func TestSiteInBrowser(t *testing.T) {
 		}
 		for _, s := range states {
 			charts++
-			if !s.Canvas || s.W == 0 || s.Ink < minInk || s.Data == 0 {
+			if !s.Canvas || s.W == 0 || s.Ink < browsertest.MinInk || s.Data == 0 {
 				t.Errorf("%s: chart %s not drawn: %+v", name, s.ID, s)
 			}
 		}
-		problems, requests := bl.take()
+		problems, requests := bl.Take()
 		for _, p := range problems {
 			t.Errorf("%s: %s", name, p)
 		}
@@ -266,18 +112,13 @@ func TestSiteInBrowser(t *testing.T) {
 		if err != nil || !shown {
 			t.Errorf("the title with a script tag is not shown as text (%v)", err)
 		}
-		problems, _ := bl.take()
+		problems, _ := bl.Take()
 		for _, p := range problems {
 			t.Error(p)
 		}
 	})
 	t.Run("screenshots", func(t *testing.T) {
-		dir := os.Getenv("GKBENCH_SCREENSHOTS")
-		if dir == "" {
-			dir = t.TempDir()
-		} else if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
+		dir := browsertest.ScreenshotDir(t)
 		for _, shot := range []struct{ page, file string }{
 			{"index.html", "index.png"},
 			{"metric-unable_not_held_rate.html", "metric-unable_not_held_rate.png"},
@@ -291,14 +132,7 @@ func TestSiteInBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(png) < 8 || string(png[1:4]) != "PNG" {
-				t.Fatalf("%s: not a PNG", shot.file)
-			}
-			p := filepath.Join(dir, shot.file)
-			if err := os.WriteFile(p, png, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("screenshot %s (%d KB)", p, len(png)/1024)
+			browsertest.SavePNG(t, dir, shot.file, png)
 		}
 	})
 	t.Logf("browser test took %v", time.Since(start).Round(time.Millisecond))
@@ -321,7 +155,7 @@ func yearSwitch(t *testing.T, tab context.Context, base string, f *siteFixture) 
 	if err := chromedp.Do(tab, chromedp.Navigate(base+"/metric-unable_not_held_rate.html")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(tab, chromedp.Poll[bool](drawnPredicate)); err != nil {
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](browsertest.DrawnPredicate)); err != nil {
 		t.Fatal(err)
 	}
 	before, err := chromedp.Run(tab, chromedp.Evaluate[ranking](read))
@@ -390,8 +224,8 @@ func yearSwitch(t *testing.T, tab context.Context, base string, f *siteFixture) 
 	if err != nil {
 		t.Fatalf("no tooltip: %v", err)
 	}
-	nd := fmt.Sprintf("分子 %v · 分母 %v", f.figure(t, top, 2021, "unable_not_held", "total"), f.figure(t, top, 2021, "processed_total", "total"))
-	if !strings.Contains(tip, top) || !strings.Contains(tip, nd) || !strings.Contains(tip, "第 1 名") {
+	nd := fmt.Sprintf("分子 %s · 分母 %s", thousands(f.figure(t, top, 2021, "unable_not_held", "total")), thousands(f.figure(t, top, 2021, "processed_total", "total")))
+	if !strings.Contains(tip, top) || !strings.Contains(tip, nd) || !strings.Contains(tip, "第 1/") || !strings.Contains(tip, "百分位 100") {
 		t.Errorf("tooltip %q, want %s and %q", tip, top, nd)
 	}
 }

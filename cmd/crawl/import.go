@@ -81,20 +81,27 @@ path 相对于清单所在文件夹,且不得超出该文件夹(除非给出 --a
 }
 
 func printSummary(w io.Writer, s ingest.Summary, wh string, top int) {
-	fmt.Fprintf(w, "\n导入完成:共 %d 份报告 — 完整 %d,部分 %d,失败 %d;数据 %d 项;勾稽关系不符 %d 处\n",
-		s.Reports, s.OK, s.Partial, s.Failed, s.Facts, s.ChecksFailed)
+	ocr := ""
+	if s.NeedsOCR > 0 {
+		ocr = fmt.Sprintf(",需要 OCR %d", s.NeedsOCR)
+	}
+	fmt.Fprintf(w, "\n导入完成:共 %d 份报告 — 完整 %d,部分 %d,失败 %d%s;数据 %d 项;勾稽关系不符 %d 处\n",
+		s.Reports, s.OK, s.Partial, s.Failed, ocr, s.Facts, s.ChecksFailed)
 	if s.StoreErrors > 0 {
 		fmt.Fprintf(w, "写入数据仓库失败 %d 份(详见日志)\n", s.StoreErrors)
 	}
 	fmt.Fprintf(w, "数据仓库: %s\n", wh)
 	var failed []string
 	for _, r := range s.Results {
-		if r.Status == report.Failed {
+		switch r.Status {
+		case report.Failed:
 			failed = append(failed, fmt.Sprintf("  × %s: %s", ingest.Printable(relPath(r.SourcePath)), ingest.Printable(r.Error)))
+		case report.NeedsOCR:
+			failed = append(failed, fmt.Sprintf("  ◌ %s: %s", ingest.Printable(relPath(r.SourcePath)), ingest.Printable(r.Error)))
 		}
 	}
 	if len(failed) > 0 {
-		fmt.Fprintln(w, "\n失败的文件:")
+		fmt.Fprintln(w, "\n未能读取的文件(× 失败,◌ 需要 OCR):")
 		fmt.Fprintln(w, strings.Join(failed, "\n"))
 	}
 	printHeadlines(w, s.Results, top)
@@ -104,7 +111,7 @@ func printSummary(w io.Writer, s ingest.Summary, wh string, top int) {
 func printHeadlines(w io.Writer, rs []*report.Report, top int) {
 	var ok []*report.Report
 	for _, r := range rs {
-		if r.Status != report.Failed {
+		if r.Status == report.OK || r.Status == report.Partial {
 			ok = append(ok, r)
 		}
 	}

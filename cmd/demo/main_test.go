@@ -69,7 +69,7 @@ func TestDemo(t *testing.T) {
 	for _, r := range reports {
 		byID[r.ID] = r
 	}
-	checked := 0
+	checked, attached := 0, 0
 	for _, cr := range city.Reports {
 		want := cr.Report
 		if cr.Host == city.Edit.Host && cr.Path == city.Edit.Path {
@@ -88,6 +88,13 @@ func TestDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if cr.Notice != "" {
+			// The report published as a PDF on a notice page: read from the PDF, each figure with its page.
+			if r.Format != "pdf" || r.Pages < 1 || len(facts) == 0 || facts[0].Page < 1 || len(facts[0].BBox) != 4 {
+				t.Errorf("%s %d: format %s pages %d, %d facts", cr.Jurisdiction, cr.Year, r.Format, r.Pages, len(facts))
+			}
+			attached++
+		}
 		got := map[template.Cell]report.Fact{}
 		for _, f := range facts {
 			got[template.Cell{Table: f.Table, Row: f.Row, Col: f.Col}] = f
@@ -105,6 +112,9 @@ func TestDemo(t *testing.T) {
 				checked++
 			}
 		}
+	}
+	if attached != 1 {
+		t.Errorf("%d reports read from a PDF attachment, want 1", attached)
 	}
 	if checked < 100*200 {
 		t.Errorf("only %d figures checked", checked)
@@ -151,10 +161,13 @@ func TestDemo(t *testing.T) {
 var (
 	yearTable = regexp.MustCompile(`(?s)<div class="year-table" data-year-of="ranking-unable_not_held_rate" data-year="(\d+)"[^>]*>(.*?)</table>`)
 	rankRow   = regexp.MustCompile(`(?s)</span>([^<]+)</a></th>\s*<td class="num">.*?</td>\s*<td class="num">([^<]*)</td><td class="num">([^<]*)</td>`)
+	// A body of another peer group, listed apart: <li data-key="北京市·丰台区">…分子 1,305,分母 2,161</span></li>
+	otherRow = regexp.MustCompile(`(?s)<li data-key="([^"]+)">.*?分子 ([0-9,.]+),分母 ([0-9,.]+)</span></li>`)
 )
 
 // checkSite reads the 不掌握率 page's ranking tables: every sample district appears in every year it
-// published, with the numerator and denominator its report prints; the real report with its truth.
+// published, with the numerator and denominator its report prints; the real report, of another peer group
+// (北京市), with its truth in the list of bodies not ranked with them.
 func checkSite(t *testing.T, site string, city *testsite.City) {
 	page, err := os.ReadFile(filepath.Join(site, "metric-unable_not_held_rate.html"))
 	if err != nil {
@@ -163,7 +176,13 @@ func checkSite(t *testing.T, site string, city *testsite.City) {
 	shown := map[string][2]string{} // "区 year" → numerator, denominator
 	for _, m := range yearTable.FindAllStringSubmatch(string(page), -1) {
 		for _, r := range rankRow.FindAllStringSubmatch(m[2], -1) {
-			shown[strings.TrimSpace(r[1])+" "+m[1]] = [2]string{r[2], r[3]}
+			shown[strings.TrimSpace(r[1])+" "+m[1]] = [2]string{plain(r[2]), plain(r[3])}
+		}
+	}
+	others := map[string][2]string{}
+	for _, m := range regexp.MustCompile(`(?s)data-year="(\d+)"[^>]*>(.*?)</div>\s*(?:<div class="year-table"|</section>)`).FindAllStringSubmatch(string(page), -1) {
+		for _, r := range otherRow.FindAllStringSubmatch(m[2], -1) {
+			others[r[1]+" "+m[1]] = [2]string{plain(r[2]), plain(r[3])}
 		}
 	}
 	num := template.Cell{Table: template.Applications, Row: "unable_not_held", Col: "total"}
@@ -183,6 +202,12 @@ func checkSite(t *testing.T, site string, city *testsite.City) {
 			name = "北京市·丰台区"
 		}
 		got, ok := shown[fmt.Sprintf("%s %d", name, cr.Year)]
+		if cr.Real {
+			if ok {
+				t.Errorf("site: %s %d ranked among 示例市's districts", name, cr.Year)
+			}
+			got, ok = others[fmt.Sprintf("%s %d", name, cr.Year)]
+		}
 		if !ok {
 			t.Errorf("site: %s %d not in the 不掌握率 ranking", name, cr.Year)
 			continue
@@ -201,6 +226,9 @@ func checkSite(t *testing.T, site string, city *testsite.City) {
 	}
 	t.Logf("site: %d district-years shown with their reports' figures", rows)
 }
+
+// plain drops thousands separators.
+func plain(s string) string { return strings.ReplaceAll(s, ",", "") }
 
 func urlPath(u string) string {
 	if i := strings.Index(u, "://"); i >= 0 {

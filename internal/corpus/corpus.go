@@ -37,3 +37,26 @@ func Truth(t testing.TB) []byte {
 	}
 	return b
 }
+
+// Attachments returns the folder of real PDF and Word attachments (huaian_2024.pdf with its truth.csv, the
+// blank 2021 template): GKBENCH_ATTACHMENTS, or corpus-attachments beside the corpus folder. It skips (fails
+// under CI) like Dir when the folder holds no truth.csv.
+func Attachments(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("GKBENCH_ATTACHMENTS")
+	if dir == "" {
+		base := os.Getenv("GKBENCH_CORPUS")
+		if base == "" {
+			_, file, _, _ := runtime.Caller(0)
+			base = filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "corpus")
+		}
+		dir = filepath.Join(filepath.Dir(filepath.Clean(base)), "corpus-attachments")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "truth.csv")); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("corpus attachments not found at %s (CI must have them): %v", dir, err)
+		}
+		t.Skipf("corpus attachments not found at %s: set GKBENCH_ATTACHMENTS to run this test", dir)
+	}
+	return dir
+}

@@ -18,11 +18,17 @@ type ExportedFile struct {
 	Table   string
 	Rows    int64
 	Parquet string
-	CSV     string
+	CSV     string // English column names (the keys programs read)
+	CSVZH   string // the same rows under Chinese column names (metrics.ColumnZH)
 }
 
-// Export writes every table of metrics.Outputs to dir as <table>.parquet and <table>.csv (UTF-8 with a BOM so
-// Excel reads Chinese correctly; list columns joined with ";"). Each file appears complete or not at all.
+// WorkbookName is the Excel workbook Export writes beside the tables.
+const WorkbookName = metrics.WorkbookName
+
+// Export writes every table of metrics.Outputs to dir as <table>.parquet, <table>.csv and <table>_zh.csv
+// (UTF-8 with a BOM so Excel reads Chinese correctly; list columns joined with ";"; text cells that a
+// spreadsheet would run as a formula neutralised, see csvText), then the workbook gkbench.xlsx (Workbook).
+// Each file appears complete or not at all.
 func (a *Analysis) Export(ctx context.Context, dir string, progress io.Writer) ([]ExportedFile, error) {
 	if progress == nil {
 		progress = io.Discard
@@ -36,10 +42,32 @@ func (a *Analysis) Export(ctx context.Context, dir string, progress io.Writer) (
 		if err != nil {
 			return out, fmt.Errorf("导出 %s: %w", o.Name, err)
 		}
-		fmt.Fprintf(progress, "  导出 %-26s %8d 行 → %s, %s\n", o.Name, f.Rows, f.Parquet, filepath.Base(f.CSV))
+		fmt.Fprintf(progress, "  导出 %-26s %8d 行 → %s, %s, %s\n", o.Name, f.Rows, f.Parquet, filepath.Base(f.CSV),
+			filepath.Base(f.CSVZH))
 		out = append(out, f)
 	}
+	wb := filepath.Join(dir, WorkbookName)
+	if err := a.Workbook(ctx, wb); err != nil {
+		return out, fmt.Errorf("导出 %s: %w", WorkbookName, err)
+	}
+	fmt.Fprintf(progress, "  导出 Excel 工作簿 → %s\n", wb)
 	return out, nil
+}
+
+// csvText neutralises a text expression for CSV: a cell starting with = + - @ TAB or CR is read by Excel and
+// other spreadsheets as a formula (OWASP "CSV injection"; a crawled title can say =HYPERLINK(…)), so it gets
+// a leading apostrophe, which spreadsheets show as text. Numeric columns are typed and cannot hold a
+// formula; they are left as they are, so -0.5 stays a number.
+func csvText(expr string) string {
+	return fmt.Sprintf("CASE WHEN left(%[1]s, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || %[1]s ELSE %[1]s END", expr)
+}
+
+// columnZH is a column's Chinese header; a column without one keeps its key (the tests require one).
+func columnZH(name string) string {
+	if zh, ok := metrics.ColumnZH[name]; ok {
+		return zh
+	}
+	return name
 }
 
 func (a *Analysis) exportTable(ctx context.Context, dir string, o metrics.Output) (ExportedFile, error) {
@@ -67,24 +95,37 @@ func (a *Analysis) exportTable(ctx context.Context, dir string, o metrics.Output
 		os.Remove(tmp)
 		return f, err
 	}
-	// CSV: lists as "a;b", then a BOM in front of DuckDB's output.
-	sel := make([]string, len(cols))
+	// CSV: lists as "a;b", text neutralised, then a BOM in front of DuckDB's output; once with the keys as
+	// headers, once with the Chinese names.
+	sel, selZH := make([]string, len(cols)), make([]string, len(cols))
 	for i, c := range cols {
-		if strings.HasSuffix(c.typ, "[]") {
-			sel[i] = fmt.Sprintf("array_to_string(%s, ';') AS %s", ident(c.name), ident(c.name))
-		} else {
-			sel[i] = ident(c.name)
+		expr := ident(c.name)
+		switch {
+		case strings.HasSuffix(c.typ, "[]"):
+			expr = csvText(fmt.Sprintf("array_to_string(%s, ';')", ident(c.name)))
+		case c.typ == "VARCHAR":
+			expr = csvText(ident(c.name))
 		}
+		sel[i] = expr + " AS " + ident(c.name)
+		selZH[i] = expr + " AS " + ident(columnZH(c.name))
 	}
-	raw := f.CSV + ".raw.tmp"
-	defer os.Remove(raw)
-	q = fmt.Sprintf("COPY (SELECT %s FROM %s%s) TO %s (FORMAT csv, HEADER true)", strings.Join(sel, ", "),
-		ident(o.Name), order, Literal(raw))
-	if _, err := a.db.ExecContext(ctx, q); err != nil {
-		return f, err
-	}
-	if err := withBOM(raw, f.CSV); err != nil {
-		return f, err
+	f.CSVZH = filepath.Join(dir, o.Name+"_zh.csv")
+	for _, out := range []struct {
+		sel  []string
+		path string
+	}{{sel, f.CSV}, {selZH, f.CSVZH}} {
+		raw := out.path + ".raw.tmp"
+		q = fmt.Sprintf("COPY (SELECT %s FROM %s%s) TO %s (FORMAT csv, HEADER true)", strings.Join(out.sel, ", "),
+			ident(o.Name), order, Literal(raw))
+		if _, err := a.db.ExecContext(ctx, q); err != nil {
+			os.Remove(raw)
+			return f, err
+		}
+		err := withBOM(raw, out.path)
+		os.Remove(raw)
+		if err != nil {
+			return f, err
+		}
 	}
 	return f, nil
 }

@@ -136,7 +136,8 @@ func TestBuildFileAndExport(t *testing.T) {
 	for _, r := range ranks {
 		if r.Year == 2022 && r.MetricKey == "unable_not_held_rate" && r.EntityName == "北京市西城区人民政府" {
 			found++
-			if r.Rank != 3 || r.PeerCount != 4 || r.Percentile == nil || *r.Percentile != 100 || !near(r.P50, 0.15) ||
+			if r.Rank == nil || *r.Rank != 4 || r.RankedCount != 4 || r.PeerCount != 5 || r.UnreliableCount != 1 ||
+				r.Position != 4 || !r.Ranked || r.Percentile == nil || *r.Percentile != 0 || !near(r.P50, 0.15) ||
 				r.Numerator == nil || *r.Numerator != 30 || !r.Reliable || r.Level != "district_government" {
 				t.Errorf("ranking read back: %+v", r)
 			}

@@ -46,6 +46,7 @@ func xicheng() []fixture.Spec {
 		ParsedAt: time.Date(2023, 2, 1, 0, 0, 0, 0, time.UTC)}
 	edited := first
 	edited.Variant, edited.ParsedAt = "edited", time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
+	edited.T3 = map[string]float64{"new_received": 100, "granted": 88, "unable_not_held": 12} // the correction
 	return []fixture.Spec{
 		{Issuer: issuer, Jurisdiction: jur, Year: 2021, T3: map[string]float64{"new_received": 100, "granted": 100}},
 		first, edited,
@@ -131,6 +132,27 @@ func TestTrends(t *testing.T) {
 	// 2019-format table-2 metrics end with the 2019 format: no rows for 2021 on.
 	if n := count(t, a, `SELECT count(*) FROM trends WHERE metric_key LIKE 'v2019_%' AND year >= 2021`); n != 0 {
 		t.Errorf("%d 2019-format rows in 2021+ years", n)
+	}
+	// Since the first year: 2023's 50 against 2019's 100.
+	var baseYear int
+	var baseValue, since, ratioSince float64
+	if err := a.DB().QueryRow(`SELECT base_year, base_value, change_since, ratio_since FROM trends
+		WHERE entity_name = '北京市东城区人民政府' AND metric_key = 'new_received' AND year = 2023`).Scan(&baseYear, &baseValue, &since, &ratioSince); err != nil {
+		t.Fatal(err)
+	}
+	if baseYear != 2019 || baseValue != 100 || since != -50 || ratioSince != 0.5 {
+		t.Errorf("since: base %d %v, change %v, ratio %v; want 2019 100 -50 0.5", baseYear, baseValue, since, ratioSince)
+	}
+	if n := count(t, a, `SELECT count(*) FROM trends WHERE year = base_year AND (change_since IS NOT NULL OR ratio_since IS NOT NULL)`); n != 0 {
+		t.Errorf("%d base-year rows compare with themselves", n)
+	}
+	// The edited 西城 2022 page: the correction's figures, old → new.
+	changes := queryStrings(t, a, `SELECT table_zh || ' ' || label_row || ' ' || label_col || ' ' || old_text || '→' || new_text || ' ' ||
+		version_no || ' ' || array_to_string(affected_metrics, '+') FROM quality_edited_figures
+		WHERE url = 'https://www.bjxch.gov.cn/gknb/2022.html' AND col_key = 'total' ORDER BY row_key`)
+	if len(changes) != 2 || !strings.HasPrefix(changes[0], "表三 予以公开 总计 90→88 2 ") ||
+		!strings.HasPrefix(changes[1], "表三 无法提供/本机关不掌握相关政府信息 总计 10→12 2 ") || !strings.Contains(changes[1], "unable_not_held_rate") {
+		t.Errorf("edited figures %q", changes)
 	}
 	// From zero: 不掌握率 0 → 0.1 has no ratio but a flag.
 	if g := trend(t, a, "北京市西城区人民政府", "unable_not_held_rate")[2022]; !slices.Equal(g.flags, []string{"from_zero"}) || g.ratio.Valid {

@@ -34,7 +34,7 @@ func testConfig(f *fixture, dir string) Config {
 		UserAgent: testUA,
 		Log:       slog.New(slog.NewTextHandler(logOut, nil)),
 		Fetch: fetch.Config{
-			Timeout: time.Second, Retries: retries, BackoffBase: 10 * time.Millisecond,
+			Timeout: 2 * time.Second, Retries: retries, BackoffBase: 10 * time.Millisecond,
 			BackoffMax: 40 * time.Millisecond, Delay: -1, Jitter: -1, Parallelism: 4,
 			BreakerThreshold: 50, BreakerCooldown: time.Second,
 		},
@@ -49,7 +49,7 @@ func run(t *testing.T, ctx context.Context, cfg Config) *Result {
 		t.Fatalf("Run: %v", err)
 	}
 	if d := time.Since(start); d > 15*time.Second {
-		t.Errorf("run took %v; the fixture's worst case (dead page, %d retries) is about 3 s", d, retries)
+		t.Errorf("run took %v; the fixture's worst case (dead page, %d retries) is about 6 s", d, retries)
 	}
 	return res
 }

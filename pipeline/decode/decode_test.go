@@ -134,13 +134,14 @@ func TestDetectFormat(t *testing.T) {
 		name string
 		file string
 		in   []byte
-		want string
+		want Format
 	}{
 		{"pdf magic", "a.html", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), "pdf"},
 		{"docx", "report.doc", docx.Bytes(), "docx"},
 		{"truncated docx", "", docx.Bytes()[:60], "docx"},
 		{"other zip", "a.zip", xlsx.Bytes(), "binary"},
-		{"ole", "a.wps", ole, "doc"},
+		{"ole named wps", "a.wps", ole, "wps"},
+		{"ole", "http://x.gov.cn/a.DOC", ole, "doc"},
 		{"doctype", "", []byte("\n  <!DOCTYPE html><p>规章</p>"), "html"},
 		{"table fragment", "a.txt", []byte("<TABLE><tr><td>规章</td></tr></TABLE>"), "html"},
 		{"meta after bom", "", append([]byte{0xEF, 0xBB, 0xBF}, `<Meta charset="utf-8">`...), "html"},

@@ -8,14 +8,19 @@ import (
 	"strings"
 )
 
-// Formats returned by DetectFormat. They equal the extract package's Format values where one exists.
+// Format is a document's form: which extractor reads it, and whether through Decode (HTML, text) or from
+// its bytes (PDF, DOCX; DOC and WPS after conversion). It is the one definition of the formats: ingest
+// switches on it, and the reports' format column stores it.
+type Format string
+
 const (
-	FormatHTML   = "html"
-	FormatText   = "text"
-	FormatPDF    = "pdf"
-	FormatDOCX   = "docx"
-	FormatDOC    = "doc"
-	FormatBinary = "binary"
+	FormatHTML   Format = "html"
+	FormatText   Format = "text" // the flattened text form (web-to-text copies)
+	FormatPDF    Format = "pdf"
+	FormatDOCX   Format = "docx"
+	FormatDOC    Format = "doc" // legacy binary Word (OLE compound file)
+	FormatWPS    Format = "wps" // Kingsoft WPS Writer (OLE compound file, .wps)
+	FormatBinary Format = "binary"
 )
 
 var (
@@ -32,7 +37,7 @@ var htmlMarkers = [][]byte{
 // DetectFormat guesses a document's form from its magic bytes, then its first 4 KiB, then the extension of
 // name (a file name or URL). The content outranks the extension because servers label HTML error pages and
 // Word-saved HTML as .pdf or .doc.
-func DetectFormat(name string, b []byte) string {
+func DetectFormat(name string, b []byte) Format {
 	switch {
 	case bytes.Contains(b[:min(len(b), 1024)], magicPDF):
 		// PDF readers accept the header anywhere in the first KiB; some servers prepend junk.
@@ -43,6 +48,10 @@ func DetectFormat(name string, b []byte) string {
 		}
 		return FormatBinary
 	case bytes.HasPrefix(b, magicOLE):
+		// DOC and WPS share the container; only the name tells them apart.
+		if extension(name) == ".wps" {
+			return FormatWPS
+		}
 		return FormatDOC
 	}
 
@@ -68,8 +77,10 @@ func DetectFormat(name string, b []byte) string {
 		return FormatPDF
 	case ".docx":
 		return FormatDOCX
-	case ".doc", ".wps":
+	case ".doc":
 		return FormatDOC
+	case ".wps":
+		return FormatWPS
 	}
 	if utf16 || controlShare(b[:min(len(b), binaryWindow)]) <= 0.05 {
 		return FormatText

@@ -1,17 +1,9 @@
-// Package extract turns decoded documents (HTML, the flattened text form; DOCX and PDF later) into a
-// format-neutral Document: text lines, loose cells and table grids, in reading order. It knows nothing of
-// the template: mapping cells to figures is the parse package's job.
+// Package extract turns documents into a format-neutral Document: text lines, loose cells and table
+// grids, in reading order. HTML and the flattened text form arrive decoded to UTF-8 (HTMLDocument,
+// TextDocument); PDF and DOCX are read from their bytes (PDFDocument, DOCXDocument), and DOC/WPS are
+// converted to DOCX first (ConvertLegacy). Which entry point a document takes is decided in one place,
+// ingest. It knows nothing of the template: mapping cells to figures is the parse package's job.
 package extract
-
-// Format names an input form.
-type Format string
-
-const (
-	HTML Format = "html"
-	Text Format = "text" // the flattened text form (web-to-text copies)
-	DOCX Format = "docx"
-	PDF  Format = "pdf"
-)
 
 // Kind says what a block holds.
 type Kind int
@@ -24,13 +16,16 @@ const (
 	CellBlock
 	// TableBlock is a table grid.
 	TableBlock
+	// PipeBlock is a line of the flattened text form holding only pipes ("|", "|||"): the copies print the
+	// positions a span covers, and blank cells, that way. Text is the run of pipes.
+	PipeBlock
 )
 
 // Document is an extracted document.
 type Document struct {
-	Format Format
 	Title  string // <title>, or empty
 	Blocks []Block
+	Pages  int // PDF: the document's page count; 0 for other formats
 	// Warnings are problems met while extracting that did not stop it (Chinese, for users).
 	Warnings []string
 }
@@ -59,4 +54,11 @@ type Cell struct {
 	ColSpan int    // ≥ 1
 	Copy    bool   // this position is covered by a span of the cell at (Row, Col)
 	Header  bool   // the source marked it as a header cell (<th>)
+	Page    int    // PDF: the 1-based page the cell (its top-left part) is on; 0 for other formats
+	Box     Box    // PDF: the cell's box on that page; zero for other formats
+}
+
+// Box is a rectangle on a PDF page in points (1/72 inch), origin at the page's top left corner.
+type Box struct {
+	X0, Y0, X1, Y1 float64
 }

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -48,6 +47,13 @@ func mustHTML(t *testing.T, s string) *Document {
 // checkDoc asserts the invariants every Document must satisfy.
 func checkDoc(t testing.TB, d *Document) {
 	t.Helper()
+	checkBlocks(t, d, false)
+}
+
+// checkBlocks is checkDoc; emptyCells allows the flattened text form's empty cell (TextDocument's doc: a
+// line of white space and one pipe).
+func checkBlocks(t testing.TB, d *Document, emptyCells bool) {
+	t.Helper()
 	idx := 0
 	for bi, b := range d.Blocks {
 		switch b.Kind {
@@ -56,13 +62,16 @@ func checkDoc(t testing.TB, d *Document) {
 				t.Fatalf("block %d: stray table", bi)
 			}
 			if b.Text == "" {
-				// Only a cell may be empty: the text form's " |" line is an empty cell (TextDocument's doc).
-				if b.Kind != CellBlock || d.Format != Text {
+				if b.Kind != CellBlock || !emptyCells {
 					t.Fatalf("block %d: empty text", bi)
 				}
 				continue
 			}
 			checkFolded(t, b.Text)
+		case PipeBlock:
+			if b.Text == "" || strings.Trim(b.Text, "|") != "" || b.Table != nil {
+				t.Fatalf("block %d: pipe block %q", bi, b.Text)
+			}
 		case TableBlock:
 			if b.Table == nil {
 				t.Fatalf("block %d: table block without table", bi)
@@ -418,7 +427,7 @@ func TestTextDocument(t *testing.T) {
 	}{
 		{"pipe ends", "\uFEFF二、主动公开政府信息情况\r\n第二十条第(一)项 | |||\r\n信息内容 |\r\n本年制发件数 |\r\n规章 |\r\n5 |\r\n? 0 |\r\n|||\r\n信息内容 | 本年处理决定数量 | |\r\n行政许可 |\r\n1,234 |\r\n||\r\n",
 			[]string{"T:1:二、主动公开政府信息情况", "C:2:第二十条第(一)项", "C:3:信息内容", "C:4:本年制发件数", "C:5:规章", "C:6:5",
-				"C:7:? 0", "C:9:信息内容", "C:9:本年处理决定数量", "C:10:行政许可", "C:11:1,234"}},
+				"C:7:? 0", "P:8:|||", "C:9:信息内容", "C:9:本年处理决定数量", "C:10:行政许可", "C:11:1,234", "P:12:||"}},
 		{"one cell per line", "三、收到和处理政府信息公开申请情况\n申请人情况\n自然人\n商业 企业\n一、本年新收政府信息公开申请数量\n79\n4\n",
 			[]string{"T:1:三、收到和处理政府信息公开申请情况", "T:2:申请人情况", "T:3:自然人", "T:4:商业 企业",
 				"T:5:一、本年新收政府信息公开申请数量", "T:6:79", "T:7:4"}},
@@ -436,32 +445,13 @@ func TestTextDocument(t *testing.T) {
 			checkDoc(t, d)
 			var got []string
 			for _, b := range d.Blocks {
-				k := map[Kind]string{TextBlock: "T", CellBlock: "C"}[b.Kind]
+				k := map[Kind]string{TextBlock: "T", CellBlock: "C", PipeBlock: "P"}[b.Kind]
 				got = append(got, fmt.Sprintf("%s:%d:%s", k, b.Line, b.Text))
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
 				t.Errorf("blocks:\n got %q\nwant %q", got, tc.want)
 			}
-			if d.Format != Text {
-				t.Errorf("format %q", d.Format)
-			}
 		})
-	}
-}
-
-func TestExtract(t *testing.T) {
-	d, err := Extract("<p>规章</p>", HTML)
-	if err != nil || d.Format != HTML || len(d.Blocks) != 1 {
-		t.Errorf("html: %+v, %v", d, err)
-	}
-	d, err = Extract("规章 |", Text)
-	if err != nil || d.Format != Text || d.Blocks[0].Kind != CellBlock {
-		t.Errorf("text: %+v, %v", d, err)
-	}
-	for _, f := range []Format{DOCX, PDF, "xls"} {
-		if _, err := Extract("x", f); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "暂不支持") {
-			t.Errorf("%s: err = %v", f, err)
-		}
 	}
 }
 
@@ -540,11 +530,11 @@ func FuzzTextDocument(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkDoc(t, d)
+		checkBlocks(t, d, true)
 		prev := 0
 		perLine := map[int]int{}
 		for _, b := range d.Blocks {
-			if b.Kind == TableBlock || b.Line < 1 || b.Line < prev || strings.Contains(b.Text, "|") {
+			if b.Kind == TableBlock || b.Line < 1 || b.Line < prev || b.Kind != PipeBlock && strings.Contains(b.Text, "|") {
 				t.Fatalf("bad block %+v", b)
 			}
 			prev = b.Line

@@ -35,7 +35,7 @@ func HTMLDocument(text string) (*Document, error) {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
-	b := &htmlBuilder{doc: &Document{Format: HTML}}
+	b := &htmlBuilder{doc: &Document{}}
 	root, err := html.Parse(strings.NewReader(text))
 	if err != nil {
 		// x/net/html rejects markup nested deeper than 512 elements (unclosed <div> or <font> soup). Retry

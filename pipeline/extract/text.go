@@ -11,7 +11,8 @@ import (
 //
 // A line containing "|" holds table cells: each non-empty segment between pipes becomes a CellBlock, in
 // order. Empty segments are dropped, because the copies print the extra positions of a colspan as bare "|"
-// runs. One exception: a line holding only white space (often a no-break space) and a single "|" is an
+// runs; a line holding only such a run becomes a PipeBlock, for the parser to tell a blank cell from a
+// span. One exception: a line holding only white space (often a no-break space) and a single "|" is an
 // empty cell ("&nbsp; |"), because fillers never start with white space; it becomes a CellBlock with empty
 // Text. Other non-empty lines
 // become TextBlocks. Copies with one cell per line, or cells separated by blank lines, have no pipes at all:
@@ -21,7 +22,7 @@ func TextDocument(text string) (*Document, error) {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
-	doc := &Document{Format: Text}
+	doc := &Document{}
 	// Sized once: at most a block per cell or line (the pipes and line breaks bound it).
 	doc.Blocks = make([]Block, 0, min(strings.Count(text, "|")+strings.Count(text, "\n")+1, 1<<16))
 	var f folder
@@ -49,6 +50,10 @@ func TextDocument(text string) (*Document, error) {
 		}
 		if isEmptyCell(line) {
 			doc.Blocks = append(doc.Blocks, Block{Kind: CellBlock, Line: lineNo})
+			continue
+		}
+		if run := strings.Trim(line, " \t"); strings.Trim(run, "|") == "" {
+			doc.Blocks = append(doc.Blocks, Block{Kind: PipeBlock, Text: run, Line: lineNo})
 			continue
 		}
 		for seg := range strings.SplitSeq(line, "|") {

@@ -1,36 +1,84 @@
 // Package fetch is the crawler's HTTP politeness and robustness layer: an http.RoundTripper that spaces and
-// bounds requests per host, times out each attempt, retries 429, 5xx and network errors with exponential
-// backoff and jitter (and never other 4xx), and trips a per-host circuit breaker so one dead site fails fast
-// instead of costing every one of its URLs a full set of timeouts. Colly (which has no retries) sits on top.
+// bounds requests per host, times out each attempt (connecting, waiting for the answer, reading it), retries
+// 429, 5xx and network errors with exponential backoff and jitter (and never other 4xx), trips a per-host
+// circuit breaker so one dead site fails fast instead of costing every one of its URLs a full set of
+// timeouts, and bounds every body it hands on (decompressed bytes count). Beside it: robots.txt per RFC 9309
+// (robots.go), redirects confined to the allowed host:port pairs (redirect.go) and the crawler's
+// User-Agent. Colly (which has no retries) sits on top.
+//
+// A host that never answers (no response at all: refused, connect or answer timeout) is given DeadAfter
+// attempts in total, then refused for the rest of the run (ErrHostDead); one that answered before and
+// then stops is left to the retries and the circuit breaker. With the defaults that bounds what
+// one dead host costs a run (DeadHostBound).
 package fetch
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
-	"net"
-	"net/http"
-	"strconv"
-	"strings"
-	"sync"
 	"time"
 )
 
 // DefaultMaxBody is the body limit the crawler uses: real report PDFs reach tens of MiB, and colly's
-// default of 10 MiB silently truncates them.
+// default of 10 MiB silently truncates them. Decompressed bytes count against it.
 const DefaultMaxBody = 64 << 20
 
+// Version is the crawler's version as its User-Agent gives it.
+const Version = "1.1"
+
+// DefaultContact is the contact URL in the default User-Agent.
+const DefaultContact = "https://github.com/gkbench/gkbench"
+
+// Product is the User-Agent's product token, the name robots.txt groups match.
+const Product = "gkbench"
+
 // DefaultUserAgent identifies the crawler to site operators.
-const DefaultUserAgent = "gkbench-crawler/1.0 (+https://github.com/gkbench/gkbench; 政府信息公开年报数据集)"
+var DefaultUserAgent = UserAgent(DefaultContact)
+
+// UserAgent is the crawler's User-Agent with a contact URL: gkbench/<version> (+<contact>). HTTP header
+// values are ASCII; a contact that is not printable ASCII is percent-encoded.
+func UserAgent(contact string) string {
+	return fmt.Sprintf("%s/%s (+%s)", Product, Version, asciiOnly(contact))
+}
+
+// CheckUserAgent says why s cannot be sent as a User-Agent: empty, or not printable ASCII.
+func CheckUserAgent(s string) error {
+	if s == "" {
+		return errors.New("User-Agent 为空")
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return fmt.Errorf("User-Agent %q 含非 ASCII 或控制字符(第 %d 个字节);HTTP 头只能是 ASCII", s, i+1)
+		}
+	}
+	return nil
+}
+
+func asciiOnly(s string) string {
+	const hex = "0123456789ABCDEF"
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c > 0x20 && c < 0x7f && c != '%' && c != '(' && c != ')' {
+			b = append(b, c)
+			continue
+		}
+		b = append(b, '%', hex[c>>4], hex[c&15])
+	}
+	return string(b)
+}
 
 // AttemptsHeader is set on every response the Transport returns: how many attempts it took.
 const AttemptsHeader = "X-Gkbench-Attempts"
 
+// DecodedHeader is set on a response whose gzip body the Transport inflated (Content-Encoding, a gzip
+// Content-Type or a .gz link): "gzip". The body handed on is the inflated one.
+const DecodedHeader = "X-Gkbench-Decoded"
+
 // Config tunes the Transport. Zero fields take the defaults of Defaults.
 type Config struct {
-	Timeout          time.Duration // per attempt, including reading the body
+	Timeout          time.Duration // per attempt, including reading the body (the read timeout)
+	ConnectTimeout   time.Duration // to open the connection (TCP and TLS); the default base transport only
+	AnswerTimeout    time.Duration // from sending the request to the response's first byte (connecting included)
 	Retries          int           // extra attempts after the first; -1 for none
 	BackoffBase      time.Duration // first retry waits about this long, doubling each time
 	BackoffMax       time.Duration // cap on one wait, Retry-After included
@@ -39,6 +87,8 @@ type Config struct {
 	Parallelism      int           // concurrent requests per host
 	BreakerThreshold int           // consecutive failed attempts that open a host's circuit
 	BreakerCooldown  time.Duration // how long an open circuit refuses requests before one probe
+	DeadAfter        int           // attempts without any response after which a host is dead for the run
+	MaxBody          int64         // largest body handed on, decompressed bytes counted; default DefaultMaxBody
 	// Observe, when set, is called after every attempt (from the requesting goroutine).
 	Observe func(Attempt)
 }
@@ -46,6 +96,8 @@ type Config struct {
 // Defaults are polite settings for government portals.
 var Defaults = Config{
 	Timeout:          30 * time.Second,
+	ConnectTimeout:   5 * time.Second,
+	AnswerTimeout:    5 * time.Second,
 	Retries:          3,
 	BackoffBase:      2 * time.Second,
 	BackoffMax:       60 * time.Second,
@@ -54,12 +106,20 @@ var Defaults = Config{
 	Parallelism:      2,
 	BreakerThreshold: 8,
 	BreakerCooldown:  5 * time.Minute,
+	DeadAfter:        3,
+	MaxBody:          DefaultMaxBody,
 }
 
 func (c Config) withDefaults() Config {
 	d := Defaults
 	if c.Timeout > 0 {
 		d.Timeout = c.Timeout
+	}
+	if c.ConnectTimeout > 0 {
+		d.ConnectTimeout = c.ConnectTimeout
+	}
+	if c.AnswerTimeout > 0 {
+		d.AnswerTimeout = c.AnswerTimeout
 	}
 	switch {
 	case c.Retries < 0:
@@ -89,7 +149,27 @@ func (c Config) withDefaults() Config {
 	if c.BreakerCooldown > 0 {
 		d.BreakerCooldown = c.BreakerCooldown
 	}
+	if c.DeadAfter > 0 {
+		d.DeadAfter = c.DeadAfter
+	}
+	if c.MaxBody > 0 {
+		d.MaxBody = c.MaxBody
+	}
 	d.Observe = c.Observe
+	return d
+}
+
+// DeadHostBound is the longest one host that never answers can keep its requests waiting with these
+// settings: DeadAfter attempts, each ending at the answer timeout, and the (shortened) waits between them.
+// A run whose sources are crawled side by side is longer by at most this much for each dead host; on the
+// next run the host remembered as dead costs one attempt (one answer timeout).
+func (c Config) DeadHostBound() time.Duration {
+	c = c.withDefaults()
+	attempts := min(c.DeadAfter, c.Retries+1)
+	d := time.Duration(attempts) * min(c.AnswerTimeout, c.Timeout)
+	for n := 1; n < attempts; n++ {
+		d += noAnswerBackoffMax(n, c)
+	}
 	return d
 }
 
@@ -100,294 +180,21 @@ type Attempt struct {
 	N        int // 1 for the first attempt
 	Status   int // 0 when no response
 	Err      error
+	Start    time.Time // when it was sent, its turn in the host's spacing come
 	Elapsed  time.Duration
 	Retrying bool // another attempt follows
 }
 
-// ErrCircuitOpen is returned (wrapped) while a host's circuit breaker refuses requests.
-var ErrCircuitOpen = errors.New("熔断:该站点连续失败,暂停请求")
-
-// Transport implements the politeness and retry policy over a base RoundTripper.
-type Transport struct {
-	cfg  Config
-	base http.RoundTripper
-	mu   sync.Mutex
-	host map[string]*hostState
-}
-
-// New returns a Transport over base (nil: a clone of http.DefaultTransport).
-func New(cfg Config, base http.RoundTripper) *Transport {
-	if base == nil {
-		base = http.DefaultTransport.(*http.Transport).Clone()
-	}
-	return &Transport{cfg: cfg.withDefaults(), base: base, host: map[string]*hostState{}}
-}
-
-// Config returns the effective settings.
-func (t *Transport) Config() Config { return t.cfg }
-
-// ClientTimeout is an overall bound for one request through t (every attempt and wait), for
-// http.Client.Timeout: a safety net should a server trickle bytes forever.
-func (t *Transport) ClientTimeout() time.Duration {
-	n := time.Duration(t.cfg.Retries + 1)
-	return n*(t.cfg.Timeout+t.cfg.BackoffMax+t.cfg.Delay+t.cfg.Jitter) + time.Minute
-}
-
-type hostState struct {
-	sem       chan struct{}
-	mu        sync.Mutex
-	nextStart time.Time
-	failures  int       // consecutive failed attempts
-	openUntil time.Time // circuit open while now < openUntil
-	probing   bool      // half-open: one probe in flight
-}
-
-func (t *Transport) state(host string) *hostState {
-	host = strings.ToLower(host)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	h := t.host[host]
-	if h == nil {
-		h = &hostState{sem: make(chan struct{}, t.cfg.Parallelism)}
-		t.host[host] = h
-	}
-	return h
-}
-
-// admit applies the circuit breaker: closed admits, open refuses, and after the cooldown one probe is let
-// through (half-open) whose result closes or re-opens the circuit.
-func (h *hostState) admit(now time.Time) (probe bool, err error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.openUntil.IsZero() {
-		return false, nil
-	}
-	if now.Before(h.openUntil) || h.probing {
-		return false, fmt.Errorf("%w(至 %s)", ErrCircuitOpen, h.openUntil.Format("15:04:05"))
-	}
-	h.probing = true
-	return true, nil
-}
-
-func (h *hostState) record(ok bool, cfg Config, now time.Time) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if ok {
-		h.failures, h.openUntil, h.probing = 0, time.Time{}, false
-		return
-	}
-	h.failures++
-	if h.probing || h.failures >= cfg.BreakerThreshold {
-		h.openUntil, h.probing = now.Add(cfg.BreakerCooldown), false
-	}
-}
-
-// trip opens the host's circuit now, whatever the failure count.
-func (h *hostState) trip(cfg Config, now time.Time) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.openUntil, h.probing = now.Add(cfg.BreakerCooldown), false
-}
-
-// Unreachable reports whether err says the host cannot be reached at all: its name does not resolve
-// (NXDOMAIN, or no DNS server answering, as on a machine without network).
-func Unreachable(err error) bool {
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return dnsErr.IsNotFound || (!dnsErr.IsTimeout && !dnsErr.IsTemporary)
-	}
-	return false
-}
-
-// acquire takes a parallelism slot for the host and waits for its turn in the spacing schedule.
-func (h *hostState) acquire(ctx context.Context, cfg Config) error {
-	select {
-	case h.sem <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	h.mu.Lock()
-	now := time.Now()
-	start := now
-	if h.nextStart.After(now) {
-		start = h.nextStart
-	}
-	gap := cfg.Delay
-	if cfg.Jitter > 0 {
-		gap += rand.N(cfg.Jitter)
-	}
-	h.nextStart = start.Add(gap)
-	h.mu.Unlock()
-	if wait := start.Sub(now); wait > 0 {
-		if err := sleep(ctx, wait); err != nil {
-			<-h.sem
-			return err
-		}
-	}
-	return nil
-}
-
-func (h *hostState) release() { <-h.sem }
-
-func sleep(ctx context.Context, d time.Duration) error {
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-tm.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// Retryable says whether a status is worth another attempt: 429 and 5xx (except 501, which will not change).
-func Retryable(status int) bool {
-	return status == http.StatusTooManyRequests || status >= 500 && status != http.StatusNotImplemented
-}
-
-// Backoff is the wait before retry n (1-based): base·2^(n-1), capped, with "equal jitter" (half fixed, half
-// random) so that many clients retrying together spread out but never retry immediately.
-func Backoff(n int, base, maxWait time.Duration) time.Duration {
-	d := base
-	for i := 1; i < n && d < maxWait; i++ {
-		d *= 2
-	}
-	d = min(d, maxWait)
-	half := d / 2
-	if half <= 0 {
-		return d
-	}
-	return half + rand.N(half+1)
-}
-
-// retryAfter reads a Retry-After header in seconds or as an HTTP date.
-func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0, false
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
-}
-
-// RoundTrip sends req with the host's spacing, the per-attempt timeout, retries and the circuit breaker.
-// The request must be replayable (GET or HEAD without a body, or with GetBody).
-func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	cfg := t.cfg
-	h := t.state(req.URL.Host)
-	ctx := req.Context()
-	for n := 1; ; n++ {
-		probe, err := h.admit(time.Now())
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", req.URL.Host, err)
-		}
-		if err := h.acquire(ctx, cfg); err != nil {
-			if probe {
-				h.record(false, cfg, time.Now())
-			}
-			return nil, err
-		}
-		actx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-		areq := req.Clone(actx)
-		if req.Body != nil && req.GetBody != nil && n > 1 {
-			if areq.Body, err = req.GetBody(); err != nil {
-				cancel()
-				h.release()
-				return nil, err
-			}
-		}
-		began := time.Now()
-		resp, err := t.base.RoundTrip(areq)
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
-		if ctx.Err() != nil {
-			// The caller gave up: not the site's fault, so neither retried nor counted against it.
-			if resp != nil {
-				resp.Body.Close()
-			}
-			cancel()
-			h.release()
-			if probe {
-				h.mu.Lock()
-				h.probing = false
-				h.mu.Unlock()
-			}
-			return nil, ctx.Err()
-		}
-		failed := err != nil || Retryable(status)
-		h.record(!failed, cfg, time.Now())
-		unreachable := Unreachable(err)
-		if unreachable {
-			// The name does not resolve: retrying in seconds cannot help, and every other URL of the host
-			// would fail the same way, so open its circuit at once (an offline run fails fast).
-			h.trip(cfg, time.Now())
-		}
-		retry := failed && !unreachable && n <= cfg.Retries
-		if retry {
-			// A host whose circuit just opened gets no more attempts now.
-			h.mu.Lock()
-			retry = h.openUntil.IsZero()
-			h.mu.Unlock()
-		}
-		if cfg.Observe != nil {
-			cfg.Observe(Attempt{URL: req.URL.String(), Host: req.URL.Host, N: n, Status: status, Err: err,
-				Elapsed: time.Since(began), Retrying: retry})
-		}
-		if !retry {
-			if err != nil {
-				cancel()
-				h.release()
-				if n > 1 {
-					return nil, fmt.Errorf("%d 次尝试均失败: %w", n, err)
-				}
-				return nil, err
-			}
-			resp.Header.Set(AttemptsHeader, strconv.Itoa(n))
-			// The attempt's deadline and the host slot last until the body is read and closed.
-			resp.Body = &body{ReadCloser: resp.Body, done: func() { cancel(); h.release() }}
-			return resp, nil
-		}
-		wait := Backoff(n, cfg.BackoffBase, cfg.BackoffMax)
-		if resp != nil {
-			if ra, ok := retryAfter(resp.Header, time.Now()); ok {
-				wait = min(max(ra, wait), cfg.BackoffMax)
-			}
-			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
-			resp.Body.Close()
-		}
-		cancel()
-		h.release()
-		if err := sleep(ctx, wait); err != nil {
-			return nil, err
-		}
-	}
-}
-
-type body struct {
-	io.ReadCloser
-	once sync.Once
-	done func()
-}
-
-func (b *body) Close() error {
-	err := b.ReadCloser.Close()
-	b.once.Do(b.done)
-	return err
-}
-
-// RedirectPolicy refuses to follow more than limit redirects in one request.
-func RedirectPolicy(limit int) func(req *http.Request, via []*http.Request) error {
-	return func(req *http.Request, via []*http.Request) error {
-		if len(via) > limit {
-			return fmt.Errorf("重定向超过 %d 次,停止跟随(最后指向 %s)", limit, req.URL)
-		}
-		return nil
-	}
-}
+var (
+	// ErrCircuitOpen is returned (wrapped) while a host's circuit breaker refuses requests.
+	ErrCircuitOpen = errors.New("熔断:该站点连续失败,暂停请求")
+	// ErrHostDead is returned (wrapped) for every request to a host that never answered DeadAfter
+	// attempts in a row (or whose probe failed): it is not asked again in this run.
+	ErrHostDead = errors.New("主机无响应,本次运行不再请求")
+	// ErrNoAnswer is returned (wrapped) when a server accepted the connection but sent nothing back within
+	// the answer timeout.
+	ErrNoAnswer = errors.New("服务器未响应")
+	// ErrTooLarge is returned (wrapped) by a response body that exceeds the size limit; for a gzip body the
+	// inflated bytes count. The reader stops there: a small compressed body cannot exhaust memory.
+	ErrTooLarge = errors.New("内容超过大小上限")
+)

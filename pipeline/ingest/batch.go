@@ -33,6 +33,7 @@ type Importer struct {
 // Summary counts what an import did.
 type Summary struct {
 	Reports, OK, Partial, Failed int
+	NeedsOCR                     int // PDFs without a text layer (counted apart from Failed)
 	Facts, ChecksFailed          int
 	StoreErrors                  int
 	Results                      []*report.Report // in input order
@@ -109,6 +110,8 @@ feed:
 			sum.OK++
 		case report.Partial:
 			sum.Partial++
+		case report.NeedsOCR:
+			sum.NeedsOCR++
 		default:
 			sum.Failed++
 		}

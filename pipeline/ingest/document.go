@@ -80,33 +80,18 @@ func Parse(src Source, data []byte, now time.Time) *report.Report {
 		return fail(fmt.Errorf("文件过大(%.1f MiB,上限 %d MiB),未解析", float64(len(data))/(1<<20), MaxSize>>20))
 	}
 	format := decode.DetectFormat(src.Path, data)
-	r.Format = format
-	var f extract.Format
-	switch format {
-	case "html":
-		f = extract.HTML
-	case "text":
-		f = extract.Text
-	case "pdf", "docx", "doc":
-		return fail(fmt.Errorf("暂不支持 %s 格式的附件", strings.ToUpper(format)))
-	default:
-		return fail(errors.New("不是文本或网页文件(二进制内容)"))
-	}
-	text, info, err := decode.Decode(data, src.ContentType)
+	r.Format = string(format)
+	doc, err := extractDocument(r, format, data, src.ContentType)
 	if err != nil {
-		return fail(fmt.Errorf("解码失败: %w", err))
-	}
-	if info.Conflict != "" {
-		r.Warnings = append(r.Warnings, info.Conflict)
-	}
-	if f == extract.Text {
-		if err := checkTextSize(text); err != nil {
-			return fail(err)
+		var ocr *extract.NeedsOCRError
+		if errors.As(err, &ocr) {
+			r.Status = report.NeedsOCR
+			r.Pages = ocr.Pages
+			r.Error = ocr.Error()
+			setCallerFound(r)
+			return r
 		}
-	}
-	doc, err := extract.Extract(text, f)
-	if err != nil {
-		return fail(fmt.Errorf("提取失败: %w", err))
+		return fail(err)
 	}
 	r.Warnings = append(r.Warnings, doc.Warnings...)
 
@@ -144,6 +129,65 @@ func Parse(src Source, data []byte, now time.Time) *report.Report {
 		r.Status = report.Partial // too large to be read whole: the reason is in the warnings
 	}
 	return r
+}
+
+// extractDocument is the one place that chooses how a document is read: HTML and text through Decode,
+// PDF and DOCX from their bytes, DOC and WPS through LibreOffice to DOCX.
+func extractDocument(r *report.Report, format decode.Format, data []byte, contentType string) (*extract.Document, error) {
+	switch format {
+	case decode.FormatHTML, decode.FormatText:
+		text, info, err := decode.Decode(data, contentType)
+		if err != nil {
+			return nil, fmt.Errorf("解码失败: %w", err)
+		}
+		if info.Conflict != "" {
+			r.Warnings = append(r.Warnings, info.Conflict)
+		}
+		var doc *extract.Document
+		if format == decode.FormatHTML {
+			doc, err = extract.HTMLDocument(text)
+		} else {
+			if err := checkTextSize(text); err != nil {
+				return nil, err
+			}
+			doc, err = extract.TextDocument(text)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("提取失败: %w", err)
+		}
+		return doc, nil
+	case decode.FormatPDF:
+		doc, err := extract.PDFDocument(data)
+		if err != nil {
+			var ocr *extract.NeedsOCRError
+			if errors.As(err, &ocr) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("读取 PDF 失败: %w", err)
+		}
+		r.Pages = doc.Pages
+		return doc, nil
+	case decode.FormatDOCX:
+		doc, err := extract.DOCXDocument(data)
+		if err != nil {
+			return nil, fmt.Errorf("读取 DOCX 失败: %w", err)
+		}
+		return doc, nil
+	case decode.FormatDOC, decode.FormatWPS:
+		docx, err := extract.ConvertLegacy(data, string(format))
+		if errors.Is(err, extract.ErrNoLibreOffice) {
+			return nil, err // the whole reason, as it is
+		}
+		if err != nil {
+			return nil, fmt.Errorf("读取 %s 失败: %w", strings.ToUpper(string(format)), err)
+		}
+		doc, err := extract.DOCXDocument(docx)
+		if err != nil {
+			return nil, fmt.Errorf("读取 %s(转换为 DOCX 后)失败: %w", strings.ToUpper(string(format)), err)
+		}
+		return doc, nil
+	}
+	return nil, errors.New("不是文本或网页文件(二进制内容)")
 }
 
 func setCallerFound(r *report.Report) {

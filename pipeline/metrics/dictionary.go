@@ -24,8 +24,8 @@ type Direction string
 const (
 	HigherBetter Direction = "higher_better" // rank 1 = highest value
 	LowerBetter  Direction = "lower_better"  // rank 1 = lowest value
-	// Neutral metrics describe rather than judge (volumes, applicant mix). Rankings order them from the
-	// highest value down, like HigherBetter, and carry the direction so displays do not colour them.
+	// Neutral metrics describe rather than judge (volumes, applicant mix). Rankings sort them from the
+	// highest value down but give them no rank and no percentile, and displays do not colour them.
 	Neutral Direction = "neutral"
 )
 
@@ -69,6 +69,10 @@ type Metric struct {
 	// Headline marks the metrics a summary shows first.
 	Headline bool
 }
+
+// Ranked reports whether peers are ranked on the metric (it has a direction); neutral metrics are only
+// sorted.
+func (m *Metric) Ranked() bool { return m.Direction == HigherBetter || m.Direction == LowerBetter }
 
 // IsRate reports whether the metric has a denominator.
 func (m *Metric) IsRate() bool { return len(m.Den) > 0 }

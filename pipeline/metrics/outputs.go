@@ -10,6 +10,10 @@ type Output struct {
 	Columns string // the main columns, for documentation
 }
 
+// WorkbookName is the Excel workbook `analyze` writes beside the tables (one sheet per metric, the report
+// figures and a 说明 sheet); the site offers it for download.
+const WorkbookName = "gkbench.xlsx"
+
 // Outputs lists the exported tables in export order.
 var Outputs = []Output{
 	{Name: "metric_values", Title: "指标值(每份报告每个指标一行)",
@@ -18,10 +22,10 @@ var Outputs = []Output{
 			"is_primary, report_status, metric_key, name_zh, category_zh, sort_order, unit, direction, scale, " +
 			"numerator, denominator, value, reliable, flags[], flags_zh, missing_cells[], blank_cells[], failed_checks[]"},
 	{Name: "rankings", Title: "同级排名(每年、每指标、同级同上级)",
-		OrderBy: "year, metric_key, level, parent, rank, entity_key",
+		OrderBy: "year, metric_key, level, parent, position",
 		Columns: "year, metric_key, name_zh, unit, direction, level, parent, entity_key, entity_name, issuer, " +
 			"jurisdiction, report_id, template_version, value, numerator, denominator, reliable, flags[], flags_zh, " +
-			"rank, peer_count, percentile, p25, p50, p75"},
+			"ranked, rank, ranked_count, unreliable_count, peer_count, position, percentile, p25, p50, p75"},
 	{Name: "peer_stats", Title: "同级分布与汇总(分子分母加总后重算)",
 		OrderBy: "year, metric_key, level, parent",
 		Columns: "year, metric_key, name_zh, unit, direction, level, parent, members, members_with_value, " +
@@ -31,7 +35,18 @@ var Outputs = []Output{
 		OrderBy: "entity_key, sort_order, year",
 		Columns: "entity_key, entity_name, level, parent, metric_key, name_zh, unit, direction, sort_order, year, " +
 			"report_id, template_version, value, reliable, prev_year, prev_report_id, prev_template_version, " +
-			"prev_value, prev_reliable, change, ratio, flags[], flags_zh"},
+			"prev_value, prev_reliable, change, ratio, base_year, base_value, base_template_version, change_since, " +
+			"ratio_since, flags[], flags_zh"},
+	{Name: "metric_sources", Title: "指标来源(每个指标的分子、分母由哪些单元格构成)",
+		OrderBy: "year NULLS LAST, entity_key NULLS LAST, metric_key, report_id, part DESC, term_no",
+		Columns: "report_id, entity_key, year, metric_key, template_version, part, term_no, sign, table_key, row_key, " +
+			"col_key, table_zh, label_row, label_col, printed_row, printed_col, raw_text, cell_kind, value, " +
+			"checks_total, checks_failed, failed_checks[]"},
+	{Name: "report_facts", Title: "报告数据(每份报告的全部表格数字)",
+		OrderBy: "year NULLS LAST, entity_name NULLS LAST, report_id, table_key, row_key, col_key",
+		Columns: "report_id, entity_name, issuer, jurisdiction, level, parent, year, template_version, is_primary, " +
+			"table_key, row_key, col_key, table_zh, label_row, label_col, printed_row, printed_col, raw_text, " +
+			"cell_kind, value, url"},
 	{Name: "quality_reports", Title: "报告质量概览", OrderBy: "year NULLS LAST, entity_key NULLS LAST, report_id",
 		Columns: "report_id, entity_key, entity_name, issuer, jurisdiction, level, year, template_version, status, error, " +
 			"is_primary, reports_same_year, fact_count, checks_total, checks_failed, failed_checks[], metrics_total, " +
@@ -53,6 +68,13 @@ var Outputs = []Output{
 			"status, basis, status_zh"},
 	{Name: "quality_duplicate_cells", Title: "同一单元格重复且内容不同", OrderBy: "report_id, table_key, row_key, col_key",
 		Columns: "report_id, entity_name, year, table_key, row_key, col_key, printed, raw_texts[]"},
+	{Name: "quality_format_agreement", Title: "网页与附件(PDF/Word)数据是否一致", OrderBy: "entity_key, year",
+		Columns: "entity_key, entity_name, year, web_report_id, web_format, attachment_report_id, attachment_format, " +
+			"cells_compared, cells_differ, agree, differences[]"},
+	{Name: "quality_edited_figures", Title: "发布后修改的数字(新旧版本对照)",
+		OrderBy: "url, version_no, table_key, row_key, col_key",
+		Columns: "url, entity_name, year, version_no, old_report_id, new_report_id, table_key, row_key, col_key, " +
+			"table_zh, label_row, label_col, old_text, new_text, old_value, new_value, affected_metrics[]"},
 	{Name: "metric_dictionary", Title: "指标字典", OrderBy: "sort_order, template_version",
 		Columns: "sort_order, metric_key, template_version, name_zh, category_zh, description_zh, formula_sql, " +
 			"numerator_sql, denominator_sql, unit, direction, scale, min_denominator, uses_population, headline"},

@@ -70,12 +70,19 @@ type Ranking struct {
 	Reliable        bool     `col:"reliable"`
 	Flags           []string `col:"flags"`
 	FlagsZH         string   `col:"flags_zh"`
-	Rank            int      `col:"rank"` // dense, 1 = best in the metric's direction
-	PeerCount       int      `col:"peer_count"`
-	Percentile      *float64 `col:"percentile"` // 0 = lowest value among peers, 100 = highest; nil alone
-	P25             float64  `col:"p25"`
-	P50             float64  `col:"p50"`
-	P75             float64  `col:"p75"`
+	// Ranked: a directed metric's reliable value. Unreliable values and neutral metrics are listed, not ranked.
+	Ranked          bool `col:"ranked"`
+	Rank            *int `col:"rank"`             // competition rank (1, 2, 2, 4), 1 = best; nil when not ranked
+	RankedCount     int  `col:"ranked_count"`     // ranked rows of the peer group: "第 Rank/RankedCount"
+	UnreliableCount int  `col:"unreliable_count"` // rows of the group shown but unreliable
+	PeerCount       int  `col:"peer_count"`       // rows of the group with a value
+	Position        int  `col:"position"`         // display order in the group, 1 = first
+	// Percentile is oriented: 100 = best in the metric's direction (share of the other ranked peers that are
+	// not better); nil when not ranked or alone.
+	Percentile *float64 `col:"percentile"`
+	P25        float64  `col:"p25"`
+	P50        float64  `col:"p50"`
+	P75        float64  `col:"p75"`
 }
 
 // PeerStat is one row of peer_stats.parquet: a peer group's distribution and pooled value.
@@ -124,6 +131,11 @@ type Trend struct {
 	PrevReliable        *bool    `col:"prev_reliable"`
 	Change              *float64 `col:"change"`
 	Ratio               *float64 `col:"ratio"`
+	BaseYear            *int     `col:"base_year"` // the first year with a value ("自 BaseYear 年以来")
+	BaseValue           *float64 `col:"base_value"`
+	BaseTemplateVersion string   `col:"base_template_version"`
+	ChangeSince         *float64 `col:"change_since"` // value − base_value; nil in the base year
+	RatioSince          *float64 `col:"ratio_since"`
 	Flags               []string `col:"flags"` // missing_year, prev_missing, version_change, jump_up, ...
 	FlagsZH             string   `col:"flags_zh"`
 }

@@ -44,6 +44,7 @@ type WideCell struct {
 	Version  template.Version
 	Cell     template.Cell
 	Column   string
+	TableZH  string // 表二, 表三, 表四
 	LabelRow string // the row's display path, e.g. "不予公开/属于国家秘密"
 	LabelCol string
 }
@@ -60,7 +61,7 @@ func WideCells() []WideCell {
 				for _, c := range tb.RowCols(r) {
 					cell := template.Cell{Table: tb.Key, Row: r.Key, Col: c.Key}
 					out = append(out, WideCell{Version: v, Cell: cell, Column: WideColumn(v, cell),
-						LabelRow: tb.Path(r), LabelCol: c.Label})
+						TableZH: "表" + template.Numeral(tb.Number), LabelRow: tb.Path(r), LabelCol: c.Label})
 				}
 			}
 		}
@@ -131,7 +132,8 @@ func wideSQL() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, generatedHeader, "pipeline/template (tables, rows, columns and labels of both versions)")
 	b.WriteString(`--
--- template_cells: every figure of both template versions and the wide column that holds it.
+-- template_cells: every figure of both template versions, its Chinese labels (table, row path, column) and the
+--   wide column that holds it.
 -- wide: one row per report that has figures, one column per template cell. Values are as the metrics read
 --   them (see view cells in 05_reports.sql): a number or zero as printed, an empty or not-applicable cell as
 --   0 (reports print blanks for zero; the validator counts them so too), a text or absent cell NULL. The
@@ -144,6 +146,7 @@ CREATE OR REPLACE TABLE template_cells (
     row_key          VARCHAR NOT NULL,
     col_key          VARCHAR NOT NULL,
     wide_column      VARCHAR NOT NULL,
+    table_zh         VARCHAR NOT NULL,
     label_row        VARCHAR NOT NULL,
     label_col        VARCHAR NOT NULL
 );
@@ -155,8 +158,8 @@ INSERT INTO template_cells VALUES
 		if i == len(cells)-1 {
 			sep = ";"
 		}
-		fmt.Fprintf(&b, "    (%s, %s, %s, %s, %s, %s, %s)%s\n", lit(string(c.Version)), lit(c.Cell.Table), lit(c.Cell.Row),
-			lit(c.Cell.Col), lit(c.Column), lit(c.LabelRow), lit(c.LabelCol), sep)
+		fmt.Fprintf(&b, "    (%s, %s, %s, %s, %s, %s, %s, %s)%s\n", lit(string(c.Version)), lit(c.Cell.Table), lit(c.Cell.Row),
+			lit(c.Cell.Col), lit(c.Column), lit(c.TableZH), lit(c.LabelRow), lit(c.LabelCol), sep)
 	}
 	// PIVOT with an explicit column list gives every column even when no report has the cell; it is an order
 	// of magnitude faster than one filtered aggregate per column.

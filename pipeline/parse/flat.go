@@ -32,6 +32,12 @@ func isProse(text string) bool {
 }
 
 func (p *parser) token(b extract.Block) {
+	if b.Kind == extract.PipeBlock {
+		if p.row != nil && len(p.row.values) > 0 && b.Text == "|" {
+			p.row.bare++
+		}
+		return
+	}
 	text := trimSpace(b.Text)
 	if text == "" {
 		if b.Kind == extract.CellBlock && p.row != nil {
@@ -54,6 +60,7 @@ func (p *parser) token(b extract.Block) {
 	if value {
 		if p.row != nil {
 			p.row.values = append(p.row.values, valueToken{raw: text, line: b.Line})
+			p.row.bare = 0
 			return
 		}
 		if p.table != nil && p.table.RowsFromHeader {
@@ -208,6 +215,11 @@ func (p *parser) flushRow(eof bool) {
 		p.warn("表%s的列标题缺失或不完整,按模板列顺序取数", template.Numeral(t.Number))
 	}
 	label := r.label
+	if len(r.values) == len(cols)-1 && r.bare == 2 {
+		// 规章 | 0 | 0 | then "|" and "|": the first bare pipe is the blank last cell, the second ends the
+		// row (a full row ends with one). One bare pipe alone could be a span marker: that stays a misfit.
+		r.values = append(r.values, valueToken{line: r.values[len(r.values)-1].line + 1})
+	}
 	if !p.fitValues(label, len(r.values), len(cols), eof) {
 		return
 	}
@@ -222,7 +234,7 @@ func (p *parser) flushRow(eof bool) {
 		if mapping == ByLabel {
 			lc = cleanLabel(h.labelOf(cols[i].Key))
 		}
-		p.addValue(rowKey, cols[i], v.raw, label, lc, mapping, v.line, i)
+		p.addValue(rowKey, cols[i], v.raw, label, lc, mapping, v.line, i, nil)
 	}
 }
 
@@ -266,12 +278,13 @@ func (p *parser) flushHeaderRows(r *openRow, h *header, eof bool) {
 		if mapping == ByLabel {
 			lc = cleanLabel(h.labels[i])
 		}
-		p.addValue(slots[i].row.Key, slots[i].col, v.raw, t.Path(slots[i].row), lc, mapping, v.line, i)
+		p.addValue(slots[i].row.Key, slots[i].col, v.raw, t.Path(slots[i].row), lc, mapping, v.line, i, nil)
 	}
 }
 
-// addValue stores one figure.
-func (p *parser) addValue(rowKey string, col template.Column, raw, labelRow, labelCol, mapping string, rowIdx, colIdx int) {
+// addValue stores one figure; at is the grid cell it came from (nil for the flattened form), whose page
+// and box a PDF's figures keep.
+func (p *parser) addValue(rowKey string, col template.Column, raw, labelRow, labelCol, mapping string, rowIdx, colIdx int, at *extract.Cell) {
 	val := ParseValue(raw, col.Money)
 	if val.Kind == report.Text {
 		p.warn("无法读取的数值「%s」(行「%s」,列「%s」)", trimSpace(raw), cleanLabel(labelRow), col.Label)
@@ -280,9 +293,14 @@ func (p *parser) addValue(rowKey string, col template.Column, raw, labelRow, lab
 	if p.inGrid != nil {
 		tableIdx = p.inGrid.Index
 	}
-	p.addFact(report.Fact{
+	f := report.Fact{
 		Row: rowKey, Col: col.Key, Value: val.Num, Kind: val.Kind, Raw: trimSpace(raw),
 		LabelRow: cleanLabel(labelRow), LabelCol: labelCol, Mapping: mapping,
 		TableIdx: tableIdx, RowIdx: rowIdx, ColIdx: colIdx,
-	})
+	}
+	if at != nil && at.Page > 0 {
+		f.Page = at.Page
+		f.BBox = []float64{at.Box.X0, at.Box.Y0, at.Box.X1, at.Box.Y1}
+	}
+	p.addFact(f)
 }

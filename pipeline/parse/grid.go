@@ -214,7 +214,7 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 			return
 		}
 		for i, c := range vals {
-			p.addValue(rowKey, cols[i], c.Text, label, "", ByOrder, ri, c.Col)
+			p.addValue(rowKey, cols[i], c.Text, label, "", ByOrder, ri, c.Col, &c)
 		}
 		return
 	}
@@ -226,7 +226,7 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 		if !c.found {
 			continue
 		}
-		p.addValue(rowKey, col, c.Text, label, cleanLabel(h.labels[c.headerCol]), ByLabel, ri, c.Col)
+		p.addValue(rowKey, col, c.Text, label, cleanLabel(h.labels[c.headerCol]), ByLabel, ri, c.Col, &c.Cell)
 	}
 }
 
@@ -306,7 +306,7 @@ func (p *parser) gridHeaderRows(ri int, origin []extract.Cell, labelEnd int, h *
 	if complete && len(vals) > 0 {
 		for _, c := range vals {
 			r := h.rows[c.Col]
-			p.addValue(r.Key, *h.cols[c.Col], c.Text, tb.Path(r), cleanLabel(h.labels[c.Col]), ByLabel, ri, c.Col)
+			p.addValue(r.Key, *h.cols[c.Col], c.Text, tb.Path(r), cleanLabel(h.labels[c.Col]), ByLabel, ri, c.Col, &c)
 		}
 		return
 	}
@@ -323,6 +323,6 @@ func (p *parser) gridHeaderRows(ri int, origin []extract.Cell, labelEnd int, h *
 	}
 	for i, c := range vals {
 		r := &tb.Rows[slots[i][0]]
-		p.addValue(r.Key, tb.Cols[slots[i][1]], c.Text, tb.Path(r), "", ByOrder, ri, c.Col)
+		p.addValue(r.Key, tb.Cols[slots[i][1]], c.Text, tb.Path(r), "", ByOrder, ri, c.Col, &c)
 	}
 }

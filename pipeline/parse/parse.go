@@ -181,6 +181,7 @@ type openRow struct {
 	label  string
 	line   int
 	values []valueToken
+	bare   int // lines holding a single "|" right after the last value
 }
 
 type valueToken struct {

@@ -7,8 +7,15 @@
 //	versions.jsonl          one line per new version of a document (Version): version 1 when first seen,
 //	                        2, 3, … when the same URL later served different figures ("edited after
 //	                        publication"; edited = true, previous_* name the version it replaced)
-//	runs.jsonl              two lines per run (Run): status "running" at the start, the final one at the end;
-//	                        a run killed midway keeps only its "running" line
+//	runs.jsonl              two lines per run (Run): status "running" at the start, the final one at the end
+//	                        with per-source figures (SourceRun); a run killed midway keeps only its
+//	                        "running" line
+//	hosts.jsonl             one line per change of a host's state (Host): found dead (it never answered),
+//	                        or answering again; the next run probes a dead host once before using it
+//
+// A fetch is keyed by its URL, or for a POST (a listing page a script loads) by method, URL and form
+// (RequestKey). A document served under two URLs of one source is one document: the second URL's fetch
+// names the first in duplicate_of and gets no version of its own.
 //
 // JSON lines, not Parquet, because every line must be durable the moment it is written (each append is
 // fsynced) so that a crawl killed midway loses nothing; DuckDB reads them directly, e.g.
@@ -34,6 +41,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -43,14 +51,17 @@ import (
 type Fetch struct {
 	RunID        string    `json:"run_id"`
 	SourceID     string    `json:"source_id"`
-	Kind         string    `json:"kind"` // listing, report or attachment
-	URL          string    `json:"url"`  // as discovered (the key for conditional requests)
+	Kind         string    `json:"kind"`             // listing, report or attachment
+	URL          string    `json:"url"`              // canonical form of the URL as discovered (the key for conditional requests)
+	Method       string    `json:"method,omitempty"` // POST for a listing a script loads by POST; empty: GET
+	Form         string    `json:"form,omitempty"`   // a POST's form, URL-encoded
 	FinalURL     string    `json:"final_url,omitempty"`
 	FetchedAt    time.Time `json:"fetched_at"`
 	Status       int       `json:"status"` // HTTP status; 0 when no response arrived
 	Conditional  bool      `json:"conditional"`
 	NotModified  bool      `json:"not_modified"`
 	ContentType  string    `json:"content_type,omitempty"`
+	Decoded      string    `json:"decoded,omitempty"` // "gzip" when the body was inflated (the object is the inflated body)
 	Charset      string    `json:"charset,omitempty"` // as decoded by pipeline/decode (text documents only)
 	ETag         string    `json:"etag,omitempty"`
 	LastModified string    `json:"last_modified,omitempty"`
@@ -58,13 +69,14 @@ type Fetch struct {
 	Size         int64     `json:"size"`
 	Attempts     int       `json:"attempts"`
 	ElapsedMS    int64     `json:"elapsed_ms"`
-	TooLarge     bool      `json:"too_large"` // body exceeded the limit and was not kept
+	TooLarge     bool      `json:"too_large"` // body exceeded the limit (decompressed bytes counted) and was not kept
 	Error        string    `json:"error,omitempty"`
-	ReportURL    string    `json:"report_url,omitempty"` // the report page an attachment hangs off
-	ReportID     string    `json:"report_id,omitempty"`  // warehouse id of the document's current parse
-	Title        string    `json:"title,omitempty"`      // link text it was found under
-	Issuer       string    `json:"issuer,omitempty"`     // from the link text
-	Year         int       `json:"year,omitempty"`       // from the link text
+	ReportURL    string    `json:"report_url,omitempty"`   // the report page an attachment hangs off
+	ReportID     string    `json:"report_id,omitempty"`    // warehouse id of the document's current parse
+	DuplicateOf  string    `json:"duplicate_of,omitempty"` // the URL of the same document (same bytes, same source) seen first
+	Title        string    `json:"title,omitempty"`        // link text it was found under
+	Issuer       string    `json:"issuer,omitempty"`       // from the link text
+	Year         int       `json:"year,omitempty"`         // from the link text
 }
 
 // Version is one line of versions.jsonl.
@@ -86,6 +98,22 @@ type Version struct {
 	PublishedOn      string    `json:"published_on,omitempty"` // YYYY-MM-DD from the listing or the page
 }
 
+// SourceRun is one source's part of a run, in its run's final line.
+type SourceRun struct {
+	SourceID   string   `json:"source_id"`
+	Pages      int      `json:"pages"`      // listing pages read
+	Links      int      `json:"links"`      // links seen on them
+	Reports    int      `json:"reports"`    // distinct report documents (pages and attachments) found
+	Documents  int      `json:"documents"`  // documents read (fetched or unchanged)
+	New        int      `json:"new"`        // documents seen for the first time
+	Changed    int      `json:"changed"`    // new versions of known documents
+	Unchanged  int      `json:"unchanged"`  // documents as before
+	Duplicates int      `json:"duplicates"` // documents already known under another URL
+	Failed     int      `json:"failed"`     // fetches that ended without a usable body
+	Seconds    float64  `json:"seconds"`    // from the source's first request to its last answer
+	Problems   []string `json:"problems,omitempty"`
+}
+
 // Run is one line of runs.jsonl.
 type Run struct {
 	RunID      string     `json:"run_id"`
@@ -95,32 +123,61 @@ type Run struct {
 	Registry   string     `json:"registry,omitempty"`
 	Sources    int        `json:"sources"`
 	SourcesBad int        `json:"sources_failed"` // sources whose start pages could not be read
-	Pages      int        `json:"pages"`          // listing pages read (fetched or unchanged)
-	Documents  int        `json:"documents"`      // reports and attachments read
-	New        int        `json:"new"`            // documents seen for the first time
-	Changed    int        `json:"changed"`        // documents whose figures changed (new version)
-	Unchanged  int        `json:"unchanged"`
-	Failed     int        `json:"failed"`  // fetches that ended without a usable body
-	Blocked    int        `json:"blocked"` // links robots.txt forbids (never requested)
-	Requests   int        `json:"requests"`
-	Retries    int        `json:"retries"`
-	Error      string     `json:"error,omitempty"`
+	// Sources whose listing pages were read but held no report link, and sources that found less than half
+	// the reports of the previous completed run (a redesigned site).
+	SourcesEmpty   int         `json:"sources_empty"`
+	SourcesDropped int         `json:"sources_dropped"`
+	Pages          int         `json:"pages"`     // listing pages read (fetched or unchanged)
+	Documents      int         `json:"documents"` // reports and attachments read
+	New            int         `json:"new"`       // documents seen for the first time
+	Changed        int         `json:"changed"`   // documents whose figures changed (new version)
+	Unchanged      int         `json:"unchanged"`
+	Failed         int         `json:"failed"`  // fetches that ended without a usable body
+	Blocked        int         `json:"blocked"` // links robots.txt forbids (never requested)
+	Requests       int         `json:"requests"`
+	Retries        int         `json:"retries"`
+	Error          string      `json:"error,omitempty"`
+	PerSource      []SourceRun `json:"per_source,omitempty"`
 }
+
+// Host is one line of hosts.jsonl: a host's state as a run left it.
+type Host struct {
+	Host   string    `json:"host"` // host[:port] as in the registry
+	Dead   bool      `json:"dead"` // it never answered (or its probe failed)
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
+	RunID  string    `json:"run_id"`
+}
+
+// RequestKey is what a fetch is known by: the URL for a GET; method, URL and form otherwise.
+func RequestKey(method, url, form string) string {
+	if method == "" || method == "GET" {
+		return url
+	}
+	return method + " " + url + " " + form
+}
+
+// Key is the fetch's RequestKey.
+func (f Fetch) Key() string { return RequestKey(f.Method, f.URL, f.Form) }
 
 // Store is an open raw directory.
 type Store struct {
 	dir string
 	mu  sync.Mutex
 
-	fetches, versions, runs *os.File
-	last                    map[string]Fetch   // url → newest fetch that had a body (200 or 304)
-	current                 map[string]Version // url → newest version
+	fetches, versions, runs, hosts *os.File
+	last                           map[string]Fetch   // request key → newest fetch that had a body (200 or 304)
+	current                        map[string]Version // url → newest version
+	bySum                          map[string]Version // source id + sha256 → the first version with that body
+	lastRun                        *Run               // the newest completed run
+	hostState                      map[string]Host    // host → its newest line
 }
 
 const (
 	fetchesFile  = "fetches.jsonl"
 	versionsFile = "versions.jsonl"
 	runsFile     = "runs.jsonl"
+	hostsFile    = "hosts.jsonl"
 	objectsDir   = "objects"
 )
 
@@ -129,13 +186,14 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, objectsDir), 0o755); err != nil {
 		return nil, fmt.Errorf("rawstore: %w", err)
 	}
-	s := &Store{dir: dir, last: map[string]Fetch{}, current: map[string]Version{}}
+	s := &Store{dir: dir, last: map[string]Fetch{}, current: map[string]Version{}, bySum: map[string]Version{},
+		hostState: map[string]Host{}}
 	var err error
 	if s.fetches, err = openLog(filepath.Join(dir, fetchesFile), func(f Fetch) {
 		if f.SHA256 == "" || f.TooLarge {
 			return
 		}
-		p := s.last[f.URL]
+		p := s.last[f.Key()]
 		if f.NotModified {
 			// A 304 may refresh validators; the body stays the earlier one.
 			f.SHA256, f.Size = p.SHA256, p.Size
@@ -149,21 +207,27 @@ func Open(dir string) (*Store, error) {
 				f.ContentType = p.ContentType
 			}
 		}
-		s.last[f.URL] = f
+		s.last[f.Key()] = f
 	}); err != nil {
 		return nil, err
 	}
-	if s.versions, err = openLog(filepath.Join(dir, versionsFile), func(v Version) {
-		if v.Version > s.current[v.URL].Version {
-			s.current[v.URL] = v
+	if s.versions, err = openLog(filepath.Join(dir, versionsFile), s.index); err != nil {
+		s.fetches.Close()
+		return nil, err
+	}
+	if s.runs, err = openLog(filepath.Join(dir, runsFile), func(r Run) {
+		if r.Status == "completed" {
+			s.lastRun = &r
 		}
 	}); err != nil {
 		s.fetches.Close()
+		s.versions.Close()
 		return nil, err
 	}
-	if s.runs, err = openLog(filepath.Join(dir, runsFile), func(Run) {}); err != nil {
+	if s.hosts, err = openLog(filepath.Join(dir, hostsFile), func(h Host) { s.hostState[h.Host] = h }); err != nil {
 		s.fetches.Close()
 		s.versions.Close()
+		s.runs.Close()
 		return nil, err
 	}
 	if err := cleanTemps(filepath.Join(dir, objectsDir)); err != nil {
@@ -232,7 +296,7 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var errs []error
-	for _, f := range []*os.File{s.fetches, s.versions, s.runs} {
+	for _, f := range []*os.File{s.fetches, s.versions, s.runs, s.hosts} {
 		if f != nil {
 			errs = append(errs, f.Close())
 		}
@@ -308,12 +372,71 @@ func (s *Store) Get(sum string) ([]byte, error) {
 	return b, nil
 }
 
-// Last is the newest fetch of url that has a stored body, with the validators for a conditional request.
-func (s *Store) Last(url string) (Fetch, bool) {
+// Last is the newest fetch that has a stored body of the request with key (RequestKey; a GET's key is its
+// URL), with the validators for a conditional request.
+func (s *Store) Last(key string) (Fetch, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, ok := s.last[url]
+	f, ok := s.last[key]
 	return f, ok
+}
+
+// index keeps a version line in the in-memory views (s.mu held or not yet shared).
+func (s *Store) index(v Version) {
+	if v.Version > s.current[v.URL].Version {
+		s.current[v.URL] = v
+	}
+	if k := v.SourceID + " " + v.SHA256; s.bySum[k].URL == "" {
+		s.bySum[k] = v
+	}
+}
+
+// Document finds the document of source whose body has the given SHA-256: the first version recorded
+// with it (under whichever URL it was first seen).
+func (s *Store) Document(sourceID, sum string) (Version, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.bySum[sourceID+" "+sum]
+	return v, ok
+}
+
+// LastRun is the newest completed run.
+func (s *Store) LastRun() (Run, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lastRun == nil {
+		return Run{}, false
+	}
+	return *s.lastRun, true
+}
+
+// DeadHosts lists the hosts whose newest line says dead.
+func (s *Store) DeadHosts() []Host {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Host
+	for _, h := range s.hostState {
+		if h.Dead {
+			out = append(out, h)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Host < out[j].Host })
+	return out
+}
+
+// RecordHost appends a host's new state durably; a line that would not change the state is not written.
+func (s *Store) RecordHost(h Host) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// A host never recorded is alive.
+	if cur := s.hostState[h.Host]; cur.Dead == h.Dead {
+		return nil
+	}
+	if err := appendLine(s.hosts, h); err != nil {
+		return err
+	}
+	s.hostState[h.Host] = h
+	return nil
 }
 
 // Current is the newest version of the document at url.
@@ -344,7 +467,7 @@ func (s *Store) RecordFetch(f Fetch) error {
 	}
 	if f.SHA256 != "" && !f.TooLarge {
 		if f.NotModified {
-			p := s.last[f.URL]
+			p := s.last[f.Key()]
 			f.SHA256, f.Size = p.SHA256, p.Size
 			if f.ETag == "" {
 				f.ETag = p.ETag
@@ -353,7 +476,7 @@ func (s *Store) RecordFetch(f Fetch) error {
 				f.LastModified = p.LastModified
 			}
 		}
-		s.last[f.URL] = f
+		s.last[f.Key()] = f
 	}
 	return nil
 }
@@ -376,7 +499,7 @@ func (s *Store) AddVersion(v Version) (rec Version, added bool, err error) {
 	if err := appendLine(s.versions, v); err != nil {
 		return Version{}, false, err
 	}
-	s.current[v.URL] = v
+	s.index(v)
 	return v, true, nil
 }
 
@@ -392,6 +515,9 @@ func ReadRuns(dir string) ([]Run, error) { return readAll[Run](filepath.Join(dir
 
 // ReadFetches returns every fetch line in order.
 func ReadFetches(dir string) ([]Fetch, error) { return readAll[Fetch](filepath.Join(dir, fetchesFile)) }
+
+// ReadHosts returns every host line in order.
+func ReadHosts(dir string) ([]Host, error) { return readAll[Host](filepath.Join(dir, hostsFile)) }
 
 // ReadVersions returns every version line in order.
 func ReadVersions(dir string) ([]Version, error) {

@@ -81,3 +81,58 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestIndexes: POST fetches are keyed with their form, documents are found by source and body, the last
+// completed run and the dead hosts survive a reopen.
+func TestIndexes(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := "http://127.0.0.1/module/web/jpage/dataproxy.jsp?startrecord=4&endrecord=6&perpage=3"
+	must(t, s.RecordFetch(Fetch{URL: proxy, Method: "POST", Form: "columnid=1", Status: 200, SHA256: "s1"}))
+	must(t, s.RecordFetch(Fetch{URL: proxy, Method: "POST", Form: "columnid=2", Status: 200, SHA256: "s2"}))
+	must(t, s.RecordFetch(Fetch{URL: "http://127.0.0.1/a.html", Status: 200, SHA256: "body"}))
+	_, _, err = s.AddVersion(Version{URL: "http://127.0.0.1/a.html", SourceID: "x", SHA256: "body", ReportID: "r1"})
+	must(t, err)
+	must(t, s.RecordRun(Run{RunID: "1", Status: "completed", PerSource: []SourceRun{{SourceID: "x", Reports: 7}}}))
+	must(t, s.RecordRun(Run{RunID: "2", Status: "running"}))
+	must(t, s.RecordHost(Host{Host: "127.0.0.1:9", Dead: true, Reason: "无响应"}))
+	must(t, s.RecordHost(Host{Host: "127.0.0.1:9", Dead: true})) // no change: not written
+	must(t, s.RecordHost(Host{Host: "127.0.0.1:8", Dead: false}))
+	must(t, s.Close())
+
+	s, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for form, sum := range map[string]string{"columnid=1": "s1", "columnid=2": "s2"} {
+		if f, ok := s.Last(RequestKey("POST", proxy, form)); !ok || f.SHA256 != sum {
+			t.Errorf("POST %s: %+v %v", form, f, ok)
+		}
+	}
+	if _, ok := s.Last(proxy); ok {
+		t.Error("a POST answered a GET's lookup")
+	}
+	if v, ok := s.Document("x", "body"); !ok || v.URL != "http://127.0.0.1/a.html" {
+		t.Errorf("Document: %+v %v", v, ok)
+	}
+	if _, ok := s.Document("y", "body"); ok {
+		t.Error("another source's document found")
+	}
+	if r, ok := s.LastRun(); !ok || r.RunID != "1" || r.PerSource[0].Reports != 7 {
+		t.Errorf("LastRun: %+v %v", r, ok)
+	}
+	if d := s.DeadHosts(); len(d) != 1 || d[0].Host != "127.0.0.1:9" {
+		t.Errorf("DeadHosts: %+v", d)
+	}
+	if hs, _ := ReadHosts(dir); len(hs) != 1 {
+		t.Errorf("hosts.jsonl: %+v (only the change is written)", hs)
+	}
+	must(t, s.RecordHost(Host{Host: "127.0.0.1:9", Dead: false}))
+	if d := s.DeadHosts(); len(d) != 0 {
+		t.Errorf("after recovery: %+v", d)
+	}
+}

@@ -73,7 +73,27 @@ type Hints struct {
 	PaginationPattern string `yaml:"pagination_pattern"` // page URL template with {n}, e.g. "index_{n}.html"
 	Encoding          string `yaml:"encoding"`           // charset to assume when the server names none
 	MaxPages          int    `yaml:"max_pages"`          // listing pages per start URL (default 200)
+	// DropParams are the query parameters that do not change a page (tracking, cache busters), dropped
+	// before a URL is queued; "utm_*" drops every parameter starting utm_. Given, it replaces the
+	// crawler's default list for this source; an empty list keeps every parameter.
+	DropParams []string `yaml:"drop_params"`
+
+	dropGiven                bool
+	linkRE, followRE, pageRE *regexp.Regexp
 }
+
+// LinkRE is link_pattern compiled (nil when not given).
+func (h *Hints) LinkRE() *regexp.Regexp { return h.linkRE }
+
+// FollowRE is follow_pattern compiled (nil when not given).
+func (h *Hints) FollowRE() *regexp.Regexp { return h.followRE }
+
+// PaginationRE matches the absolute URLs pagination_pattern describes ("index_{n}.html" → …index_\d+\.html$;
+// nil when not given).
+func (h *Hints) PaginationRE() *regexp.Regexp { return h.pageRE }
+
+// DropParamsGiven says whether drop_params was written (an empty list included).
+func (h *Hints) DropParamsGiven() bool { return h.dropGiven }
 
 // Problem is one thing wrong in a registry file.
 type Problem struct {
@@ -220,7 +240,9 @@ var sourceKeys = map[string]bool{"id": true, "issuer": true, "jurisdiction": tru
 var startKeys = map[string]bool{"url": true, "years": true, "title_contains": true, "verified": true, "note": true}
 
 var hintKeys = map[string]bool{"link_pattern": true, "follow_pattern": true, "pagination_pattern": true,
-	"encoding": true, "max_pages": true}
+	"encoding": true, "max_pages": true, "drop_params": true}
+
+var paramRE = regexp.MustCompile(`^[A-Za-z0-9_.\-\[\]]+\*?$`)
 
 func validateSource(n *yaml.Node, s *Source, label string, ids map[string]int, add func(int, string, string, ...any)) {
 	switch {
@@ -340,18 +362,34 @@ func validateSource(n *yaml.Node, s *Source, label string, ids map[string]int, a
 
 	if hn := field(n, "hints"); hn != nil {
 		knownKeys(hn, label, hintKeys, add)
-		for _, p := range []struct{ key, val string }{
-			{"link_pattern", s.Hints.LinkPattern}, {"follow_pattern", s.Hints.FollowPattern},
+		// Compiled once, here; the crawler uses them on every listing page.
+		for _, p := range []struct {
+			key, val string
+			re       **regexp.Regexp
+		}{
+			{"link_pattern", s.Hints.LinkPattern, &s.Hints.linkRE}, {"follow_pattern", s.Hints.FollowPattern, &s.Hints.followRE},
 		} {
 			if p.val == "" {
 				continue
 			}
-			if _, err := regexp.Compile(p.val); err != nil {
+			re, err := regexp.Compile(p.val)
+			if err != nil {
 				add(line(hn, p.key), label, "hints.%s 不是有效的正则表达式: %v", p.key, err)
 			}
+			*p.re = re
 		}
 		if p := s.Hints.PaginationPattern; p != "" && !strings.Contains(p, "{n}") {
 			add(line(hn, "pagination_pattern"), label, "hints.pagination_pattern %q 须含 {n}(页码位置),如 index_{n}.html", p)
+		} else if p != "" {
+			s.Hints.pageRE = regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(p), regexp.QuoteMeta("{n}"), `\d+`) + "$")
+		}
+		if dn := field(hn, "drop_params"); dn != nil {
+			s.Hints.dropGiven = true
+			for _, d := range s.Hints.DropParams {
+				if !paramRE.MatchString(d) {
+					add(line(hn, "drop_params"), label, "hints.drop_params 中 %q 不是参数名(可在末尾加 * 表示前缀,如 utm_*)", d)
+				}
+			}
 		}
 		if e := strings.ToLower(s.Hints.Encoding); e != "" && !encodings[e] {
 			add(line(hn, "encoding"), label, "hints.encoding %q 不受支持(可用 utf-8、gbk、gb2312、gb18030、big5)", s.Hints.Encoding)

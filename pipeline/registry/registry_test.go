@@ -33,6 +33,7 @@ sources:
     hints:
       pagination_pattern: index_{n}.html
       encoding: gbk
+      drop_params: [from, utm_*]
 `
 
 func TestParseGood(t *testing.T) {
@@ -66,6 +67,18 @@ func TestParseGood(t *testing.T) {
 	}
 	if got := strings.Join(r.Hosts(), " "); got != "127.0.0.1:8080 www.beijing.gov.cn www.bjft.gov.cn" {
 		t.Errorf("Hosts() = %s", got)
+	}
+	// Hints are compiled once, when the registry loads.
+	fgw, _ := r.Source("fengtai-fgw")
+	h := &fgw.Hints
+	if re := h.PaginationRE(); re == nil || !re.MatchString("http://127.0.0.1:8080/fgw/index_12.html") || re.MatchString("http://127.0.0.1:8080/fgw/index_x.html") {
+		t.Errorf("pagination regexp %v", re)
+	}
+	if h.LinkRE() != nil || !h.DropParamsGiven() || strings.Join(h.DropParams, ",") != "from,utm_*" {
+		t.Errorf("hints %+v", *h)
+	}
+	if s.Hints.DropParamsGiven() {
+		t.Error("drop_params given where it was not written")
 	}
 }
 
@@ -149,12 +162,14 @@ func TestValidation(t *testing.T) {
 			[]string{"bad.yaml:26: 来源 fengtai-fgw: hints.link_pattern 不是有效的正则表达式"}},
 		{"pagination without {n}", edit("pagination_pattern: index_{n}.html", "pagination_pattern: index_1.html"),
 			[]string{`bad.yaml:26: 来源 fengtai-fgw: hints.pagination_pattern "index_1.html" 须含 {n}`}},
+		{"drop_params", edit("drop_params: [from, utm_*]", "drop_params: [from, \"a b\"]"),
+			[]string{`bad.yaml:28: 来源 fengtai-fgw: hints.drop_params 中 "a b" 不是参数名`}},
 		{"encoding", edit("encoding: gbk", "encoding: latin1"),
 			[]string{`bad.yaml:27: 来源 fengtai-fgw: hints.encoding "latin1" 不受支持`}},
 		{"type error", edit("        verified: true", "        verified: [yes]"),
 			[]string{"bad.yaml:11: 来源 beijing-fengtai: 字段类型错误"}},
 		{"several at once", edit("issuer: 北京市丰台区发展和改革委员会", "issuer: \"\"") + "  - id: x\n",
-			[]string{"bad.yaml:17: 来源 fengtai-fgw: 缺少 issuer", "bad.yaml:28: 来源 x: 缺少 start_urls", "bad.yaml:28: 来源 x: 缺少 allowed_hosts"}},
+			[]string{"bad.yaml:17: 来源 fengtai-fgw: 缺少 issuer", "bad.yaml:29: 来源 x: 缺少 start_urls", "bad.yaml:29: 来源 x: 缺少 allowed_hosts"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("bad.yaml", []byte(tc.yaml))

@@ -11,6 +11,9 @@ const (
 	OK      Status = "ok"      // every table of the template found and read
 	Partial Status = "partial" // some figures read, some missing (the reason is in Warnings)
 	Failed  Status = "failed"  // nothing read (Error says why)
+	// NeedsOCR: a PDF without a text layer (a scan, or pages saved as pictures); no figure can be read
+	// without OCR. Pages holds its page count.
+	NeedsOCR Status = "needs_ocr"
 )
 
 // Cell kinds: what a cell held, kept beside its number.
@@ -53,7 +56,8 @@ type Report struct {
 	PublishedFrom    Found
 	TemplateVersion  string // "2019", "2021", or "" when no table was found
 	VersionFrom      Found
-	Format           string
+	Format           string // html, text, pdf, docx, doc, wps (decode.Format), or empty/binary
+	Pages            int    // PDF: the document's page count; 0 for other formats
 	Title            string
 	Status           Status
 	Error            string   // why the report failed (Chinese)
@@ -81,6 +85,10 @@ type Fact struct {
 	TableIdx int // where in the document: index of the table (or of the section, for the text form)
 	RowIdx   int // grid row, or the source line for the text form
 	ColIdx   int // grid column, or the position in the row for the text form
+	// Page and BBox locate a figure read from a PDF: the 1-based page and the cell's box on it in points
+	// from the page's top left (x0, y0, x1, y1). Page is 0 and BBox nil for other formats.
+	Page int
+	BBox []float64
 }
 
 // Check is the result of one identity on one row or column.

@@ -1,10 +1,13 @@
 package testsite
 
 import (
+	_ "embed"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gkbench/gkbench/pipeline/synth"
@@ -41,6 +44,9 @@ type CityReport struct {
 	Style        synth.Style   // how the page prints them (Report.Printed(Style) is what a parser must read)
 	Broken       bool          // an identity fails on purpose
 	Real         bool          // the real 丰台区 2023 report
+	// Notice is set for the report published as a PDF attachment: Path is then the PDF's path and Notice
+	// the short HTML page that links to it.
+	Notice string
 }
 
 // CityEdit is the one report the demo edits after its first crawl: a correction published in place.
@@ -72,9 +78,9 @@ var CityDistricts = []CityDistrict{
 	{Host: "zhongxin", Name: "中心区", Style: synth.Style{NestedTables: true}, Pager: PagerScript},
 	{Host: "hekou", Name: "河口区", Style: synth.Style{Encoding: synth.GB2312, MetaCharset: "utf-8"}, GBK: true},
 	{Host: "xincheng", Name: "新城区", Style: synth.Style{SplitTable3: true}, Pager: PagerCountPage},
-	{Host: "gaoxin", Name: "高新区", Style: synth.Style{LabelDrift: true}},
+	{Host: "gaoxin", Name: "高新区", Style: synth.Style{LabelDrift: true, Encoding: synth.GBK}, GBK: true, Pager: PagerHanweb},
 	{Host: "binjiang", Name: "滨江区", Style: synth.Style{BrInLabels: true, FullWidthDigits: true}, Pager: PagerScript},
-	{Host: "longquan", Name: "龙泉区", Style: synth.Style{HeaderSpanMismatch: true}},
+	{Host: "longquan", Name: "龙泉区", Style: synth.Style{HeaderSpanMismatch: true}, Pager: PagerJSON},
 	{Host: "fenghuang", Name: "凤凰区", Style: synth.Style{NBSPBlankZeros: true}, Pager: PagerCountPage},
 	{Host: "qingshan", Name: "青山区", Style: synth.Style{Encoding: synth.GB18030, NoMeta: true}, GBK: true},
 	{Host: "baiyun", Name: "白云区", Style: synth.Style{StrayPrefix: true}},
@@ -107,10 +113,53 @@ const (
 	LateDate    = "2024-04-18"
 )
 
+// The one report published as a PDF attachment on a short HTML notice page (as many district pages carry
+// the signed report), so the demo reads a PDF end to end.
+const (
+	AttachHost = "changning"
+	AttachYear = 2022
+)
+
+// cityAttachment is AttachHost's AttachYear report as a PDF: the official blank DOCX template filled with
+// its figures (synth.FillDOCX) and exported by LibreOffice. TestCityAttachment checks it matches the report;
+// `go test ./pipeline/testsite -run TestCityAttachment -update-attachment` makes it again.
+//
+//go:embed attach/changning-2022.pdf
+var cityAttachment []byte
+
 // BrokenReports are the reports that print a wrong number (host, year).
-var BrokenReports = [][2]any{{"gaoxin", 2022}, {"baiyun", 2024}}
+var BrokenReports = [][2]any{{"gaoxin", 2022}, {"baiyun", 2024}, {DaggerHost, DaggerYear}}
+
+// Figures set on purpose so the site's rankings show each case (the browser test checks them in 不掌握率
+// of TieYear): TieHost's 本机关不掌握 share equals TieWith's exactly (a tie: ranks 1, 2, 2, 4), and
+// DaggerHost's report prints a 本机关不掌握 figure that breaks an identity, so its share is listed but not
+// ranked (†).
+const (
+	TieYear    = 2023
+	TieHost    = "xishan" // 72 / 168 after moving 9 applications to 予以公开
+	TieWith    = "donghu" // 6 / 14: both 3/7
+	TieMove    = 9
+	DaggerHost = "linjiang"
+	DaggerYear = 2023
+)
 
 const cityListing = "/zwgk/gknb/"
+
+// HanwebColumn is the sample's Hanweb column (高新区): /col/col1229/, reports under /art/.
+const HanwebColumn = 1229
+
+// cityPaths are where a district's column and reports are: the TRS-style /zwgk/gknb/ tree, or Hanweb's
+// /col/colNNN/ column with /art/Y/M/D/art_COL_ID.html reports.
+func cityPaths(d CityDistrict, date string, id int) (column, report string) {
+	if d.Pager == PagerHanweb {
+		var y, m, day int
+		fmt.Sscanf(date, "%d-%d-%d", &y, &m, &day)
+		return fmt.Sprintf("/col/col%d/", HanwebColumn), fmt.Sprintf("/art/%d/%d/%d/art_%d_%d.html", y, m, day, HanwebColumn, id)
+	}
+	y, m := 0, 0
+	fmt.Sscanf(date, "%d-%d", &y, &m)
+	return cityListing, fmt.Sprintf("%s%d%02d/t%s_%d.html", cityListing, y, 2, strings.ReplaceAll(date, "-", ""), id)
+}
 
 func isBroken(host string, year int) bool {
 	for _, b := range BrokenReports {
@@ -119,6 +168,21 @@ func isBroken(host string, year int) bool {
 		}
 	}
 	return false
+}
+
+// moveApplications returns a copy of r with n applications of natural persons moved from one table-3 result
+// row to another: every identity still holds (both rows' totals and the column sums change together).
+func moveApplications(r *synth.Report, from, to string, n float64) *synth.Report {
+	out := r.Clone()
+	for _, c := range []struct {
+		row, col string
+		delta    float64
+	}{{from, "natural_person", -n}, {from, "total", -n}, {to, "natural_person", n}, {to, "total", n}} {
+		cell := template.Cell{Table: template.Applications, Row: c.row, Col: c.col}
+		v, _ := out.Number(cell)
+		out.Cells[cell] = synth.Value{Raw: strconv.FormatFloat(v+c.delta, 'f', -1, 64)}
+	}
+	return out
 }
 
 // SampleCity builds the sample. real is the real 丰台区 2023 report (synth.FromTruth); nil leaves it out.
@@ -147,15 +211,29 @@ func SampleCity(real *synth.Report) *City {
 			if d.Host == LateHost && r.Year == LateYear {
 				r.Date = LateDate
 			}
+			if d.Host == TieHost && r.Year == TieYear {
+				r = moveApplications(r, "unable_not_held", "granted", TieMove)
+			}
 			broken := isBroken(d.Host, r.Year)
-			if broken {
+			switch {
+			case broken && d.Host == DaggerHost:
+				r = r.Breaking(template.Cell{Table: template.Applications, Row: "unable_not_held", Col: "natural_person"}, 3)
+			case broken:
 				r = r.Breaking(template.Cell{Table: template.Applications, Row: "granted", Col: "natural_person"}, 9)
 			}
-			path := fmt.Sprintf("%s%d%02d/t%s_%d.html", cityListing, r.Year+1, 2, strings.ReplaceAll(r.Date, "-", ""), 4000+di*10+r.Year-CityFirstYear)
+			_, path := cityPaths(d, r.Date, 4000+di*10+r.Year-CityFirstYear)
 			style := d.Style
-			put(d.Host, path, synth.HTML(r, style))
 			cr := CityReport{Host: d.Host, Path: path, SourceID: "sample-" + d.Host, Issuer: issuer, Jurisdiction: d.Name,
 				Year: r.Year, Report: r, Style: style, Broken: broken}
+			if d.Host == AttachHost && r.Year == AttachYear {
+				// The page is a notice; the report is the PDF it links to, printed plainly by the template.
+				pdf := fmt.Sprintf("%s%d%02d/P0%s%d.pdf", cityListing, r.Year+1, 2, strings.ReplaceAll(r.Date, "-", ""), 4000+di*10+r.Year-CityFirstYear)
+				put(d.Host, path, noticePage(synth.ReportTitle(r, style), r.Date, pdf))
+				put(d.Host, pdf, cityAttachment)
+				cr.Notice, cr.Path, cr.Style = path, pdf, synth.Style{}
+			} else {
+				put(d.Host, path, synth.HTML(r, style))
+			}
 			c.Reports = append(c.Reports, cr)
 			title := synth.ReportTitle(r, style)
 			link := Link{Href: path, Text: title, Date: r.Date}
@@ -180,11 +258,19 @@ func SampleCity(real *synth.Report) *City {
 			{Href: "/zwgk/tzgg/t_notice.html", Text: "关于做好政务公开工作的通知", Date: fmt.Sprintf("%d-01-05", CityLastYear+1)},
 		}, rows[2:]...)...)
 		l := Listing{Portal: issuer + "(示例数据)", Column: "政府信息公开年报", PerPage: 4, Pager: d.Pager, GBK: d.GBK}
-		if d.Pager == PagerCountPage {
+		switch d.Pager {
+		case PagerCountPage:
 			l.Ext = "shtml"
+		case PagerHanweb:
+			// Three records a page; the tenth row makes the column four pages, three of them through
+			// dataproxy.jsp.
+			l.PerPage, l.ColumnID = 3, HanwebColumn
+			rows = append(rows, Link{Href: fmt.Sprintf("/art/%d/1/10/art_%d_3999.html", CityLastYear+1, HanwebColumn),
+				Text: fmt.Sprintf("%s%d年政务公开工作要点", issuer, CityLastYear+1), Date: fmt.Sprintf("%d-01-10", CityLastYear+1)})
 		}
-		for i, pg := range l.Pages(rows) {
-			put(d.Host, cityListing+l.PageName(i), pg)
+		column, _ := cityPaths(d, "", 0)
+		for p, body := range l.Files(column, rows) {
+			put(d.Host, p, body)
 		}
 		fmt.Fprintf(&reg, `  - id: sample-%s
     issuer: %s
@@ -196,7 +282,7 @@ func SampleCity(real *synth.Report) *City {
       - url: http://{{addr %s}}%s%s
     allowed_hosts: ["{{addr %s}}"]
     note: 示例数据(虚构;99 开头的区划代码不存在)
-`, d.Host, issuer, d.Name, CityDivisionCode+1+di, CityDivisionCode, d.Host, cityListing, l.PageName(0), d.Host)
+`, d.Host, issuer, d.Name, CityDivisionCode+1+di, CityDivisionCode, d.Host, column, l.PageName(0), d.Host)
 	}
 	if real != nil {
 		const path = "/ftq/c100059/202402/aa2bfecf3a6a43f7a0e7fca9272d642b.shtml"
@@ -222,6 +308,19 @@ func SampleCity(real *synth.Report) *City {
 	}
 	c.Registry = reg.String()
 	return c
+}
+
+// noticePage is a short report page that only links to the report's PDF.
+func noticePage(title, date, pdf string) []byte {
+	t := html.EscapeString(title)
+	return []byte(`<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>` + t + `</title></head>
+<body><div class="article"><h1>` + t + `</h1>
+<p class="info">发布日期:` + date + `</p>
+<p>根据《中华人民共和国政府信息公开条例》规定,现公布本机关政府信息公开工作年度报告,全文详见附件。</p>
+<p>附件:<a href="` + html.EscapeString(pdf) + `">` + t + `.pdf</a></p>
+</div></body></html>
+`)
 }
 
 // Hosts lists the sample's hosts in a stable order.

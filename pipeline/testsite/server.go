@@ -1,7 +1,8 @@
 // Package testsite serves realistic government portals on 127.0.0.1 for the crawler's tests and the demo:
 // several named hosts (one listener each, so each is its own host:port to the crawler), pages from memory or
 // a directory tree, and the behaviours real sites show: ETag and Last-Modified with 304s, redirects, 404s,
-// pages that fail with 503 a few times before working, pages that never answer, wrong charset headers.
+// pages that fail with 503 a few times before working, pages that never answer, wrong charset headers,
+// and the endpoints script-filled listings load their records from (Hanweb's dataproxy.jsp, a JSON API).
 // Every request is logged so tests can assert what the crawler did (and did not) ask for.
 package testsite
 
@@ -44,7 +45,8 @@ type Request struct {
 	IfNoneMatch     string
 	IfModifiedSince string
 	UserAgent       string
-	Status          int // 0 while unanswered, and for requests never answered (Hang)
+	Form            string // a POST's form, URL-encoded
+	Status          int    // 0 while unanswered, and for requests never answered (Hang)
 	At              time.Time
 }
 
@@ -282,6 +284,10 @@ func (s *Server) handler(h *host) http.Handler {
 		entry := Request{Host: h.name, Method: r.Method, Path: r.URL.RequestURI(),
 			IfNoneMatch: r.Header.Get("If-None-Match"), IfModifiedSince: r.Header.Get("If-Modified-Since"),
 			UserAgent: r.UserAgent(), At: time.Now()}
+		if r.Method == http.MethodPost {
+			r.ParseForm()
+			entry.Form = r.PostForm.Encode()
+		}
 		// Logged on arrival, so a request the server never answers (Hang) is in the log at once.
 		s.mu.Lock()
 		i := len(s.log)
@@ -298,8 +304,18 @@ func (s *Server) handler(h *host) http.Handler {
 }
 
 func (s *Server) serve(h *host, w http.ResponseWriter, r *http.Request) int {
-	pg, opts := s.lookup(h, r.URL.Path)
+	if r.URL.Path == HanwebProxy {
+		return s.hanwebProxy(h, w, r)
+	}
+	var pg *Page
+	var opts HostOptions
+	if !strings.HasPrefix(r.URL.Path, storePrefix) {
+		pg, opts = s.lookup(h, r.URL.Path)
+	}
 	if pg == nil {
+		if store, _ := s.lookup(h, JSONStore(r.URL.Path)); store != nil && !strings.HasPrefix(r.URL.Path, storePrefix) {
+			return s.jsonAPI(w, r, store)
+		}
 		if r.URL.Path == "/robots.txt" {
 			http.Error(w, "not found", http.StatusNotFound)
 			return http.StatusNotFound

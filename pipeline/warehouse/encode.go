@@ -75,6 +75,18 @@ func (w *rowWriter) strList(ss []string) {
 	}
 }
 
+// optF64List writes a list of doubles, NULL when nil.
+func (w *rowWriter) optF64List(vs []float64) {
+	b := w.next().(*array.ListBuilder)
+	if vs == nil {
+		b.AppendNull()
+		return
+	}
+	b.Append(true)
+	vb := b.ValueBuilder().(*array.Float64Builder)
+	vb.AppendValues(vs, nil)
+}
+
 func (w *rowWriter) optTime(t arrow.Timestamp, null bool) {
 	b := w.next().(*array.TimestampBuilder)
 	if null {
@@ -159,6 +171,11 @@ func encodeReport(r *report.Report) ([]byte, error) {
 	// A zero ParsedAt is "unknown", not 0001-01-01.
 	w.optTime(arrow.Timestamp(r.ParsedAt.UnixMicro()), r.ParsedAt.IsZero())
 	w.str(r.ParserVersion)
+	pages, err := toInt32("pages", r.Pages)
+	if err != nil {
+		return nil, err
+	}
+	w.optI32(pages, r.Pages == 0)
 	w.end()
 	return encodeRecord(rb)
 }
@@ -194,6 +211,12 @@ func encodeFacts(r *report.Report) ([]byte, error) {
 		w.i32(ti)
 		w.i32(ri)
 		w.i32(ci)
+		pg, err := toInt32("page", f.Page)
+		if err != nil {
+			return nil, err
+		}
+		w.optI32(pg, f.Page == 0)
+		w.optF64List(f.BBox)
 		w.end()
 	}
 	return encodeRecord(rb)

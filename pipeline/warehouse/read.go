@@ -125,6 +125,16 @@ func col[T arrow.Array](c *cols, name string) T {
 	return a
 }
 
+// optCol is col for a column added after the first release: files written before it lack it, and it
+// reads as absent (nil) there.
+func optCol[T arrow.Array](c *cols, name string) T {
+	var zero T
+	if c.err != nil || len(c.rec.Schema().FieldIndices(name)) == 0 {
+		return zero
+	}
+	return col[T](c, name)
+}
+
 // str copies the value out of the Arrow buffer: Value aliases memory the allocator may reuse.
 func str(a *array.String, i int) string {
 	if a.IsNull(i) {
@@ -156,6 +166,7 @@ func decodeReports(rec arrow.RecordBatch, out *[]report.Report) error {
 	warnings := col[*array.List](c, "warnings")
 	parsedAt := col[*array.Timestamp](c, "parsed_at")
 	parserVersion := col[*array.String](c, "parser_version")
+	pages := optCol[*array.Int32](c, "pages")
 	if c.err != nil {
 		return c.err
 	}
@@ -205,6 +216,9 @@ func decodeReports(rec arrow.RecordBatch, out *[]report.Report) error {
 		if parsedAt.IsValid(i) {
 			r.ParsedAt = toTime(parsedAt.Value(i)).UTC()
 		}
+		if pages != nil && pages.IsValid(i) {
+			r.Pages = int(pages.Value(i))
+		}
 		*out = append(*out, r)
 	}
 	return nil
@@ -224,8 +238,17 @@ func decodeFacts(rec arrow.RecordBatch, out *[]report.Fact) error {
 	ti := col[*array.Int32](c, "table_index")
 	ri := col[*array.Int32](c, "row_index")
 	ci := col[*array.Int32](c, "col_index")
+	page := optCol[*array.Int32](c, "page")
+	bbox := optCol[*array.List](c, "bbox")
 	if c.err != nil {
 		return c.err
+	}
+	var bboxVals *array.Float64
+	if bbox != nil {
+		var ok bool
+		if bboxVals, ok = bbox.ListValues().(*array.Float64); !ok {
+			return fmt.Errorf("column %q: elements have type %s, want float64", "bbox", bbox.ListValues().DataType())
+		}
 	}
 	n := int(rec.NumRows())
 	*out = slices.Grow(*out, n)
@@ -248,6 +271,13 @@ func decodeFacts(rec arrow.RecordBatch, out *[]report.Fact) error {
 		if value.IsValid(i) {
 			vals[i] = value.Value(i)
 			f.Value = &vals[i]
+		}
+		if page != nil && page.IsValid(i) {
+			f.Page = int(page.Value(i))
+		}
+		if bbox != nil && bbox.IsValid(i) {
+			start, end := bbox.ValueOffsets(i)
+			f.BBox = slices.Clone(bboxVals.Float64Values()[start:end])
 		}
 		*out = append(*out, f)
 	}

@@ -25,6 +25,7 @@ var (
 	// The element is named "element" because that is the Parquet LIST convention the writer emits
 	// anyway; naming it so keeps the stored Arrow schema and the Parquet schema identical.
 	warningsType = arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.BinaryTypes.String, Nullable: false})
+	bboxType     = arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.PrimitiveTypes.Float64, Nullable: false})
 )
 
 func req(name string, t arrow.DataType) arrow.Field {
@@ -60,6 +61,7 @@ var ReportsSchema = arrow.NewSchema([]arrow.Field{
 	req("checks_failed", int32Type),
 	opt("parsed_at", tsType),
 	req("parser_version", utf8Type),
+	opt("pages", int32Type),
 }, nil)
 
 // FactsSchema is the schema of <wh>/facts/*.parquet: one row per figure. See Columns.
@@ -78,6 +80,8 @@ var FactsSchema = arrow.NewSchema([]arrow.Field{
 	req("table_index", int32Type),
 	req("row_index", int32Type),
 	req("col_index", int32Type),
+	opt("page", int32Type),
+	opt("bbox", bboxType),
 }, nil)
 
 // ChecksSchema is the schema of <wh>/checks/*.parquet: one row per identity check. See Columns.
@@ -115,15 +119,16 @@ var ChecksSchema = arrow.NewSchema([]arrow.Field{
 //	published_from     VARCHAR       Report.PublishedFrom (caller = listing or manifest, text = page chrome)
 //	template_version   VARCHAR NULL  Report.TemplateVersion ("2019", "2021"); NULL when ""
 //	version_from       VARCHAR       Report.VersionFrom
-//	format             VARCHAR       Report.Format
+//	format             VARCHAR       Report.Format: html|text|pdf|docx|doc|wps (empty or binary when unreadable)
 //	title              VARCHAR       Report.Title
-//	status             VARCHAR       Report.Status: ok|partial|failed
+//	status             VARCHAR       Report.Status: ok|partial|failed|needs_ocr
 //	error              VARCHAR NULL  Report.Error; NULL when ""
 //	warnings           VARCHAR[]     Report.Warnings; [] when none (never NULL)
 //	fact_count         INTEGER       len(Report.Facts)
 //	checks_failed      INTEGER       number of Report.Checks with Pass false
 //	parsed_at          TIMESTAMPTZ NULL  Report.ParsedAt at µs precision, UTC; NULL when zero
 //	parser_version     VARCHAR       Report.ParserVersion
+//	pages              INTEGER NULL  Report.Pages: a PDF's page count; NULL for other formats
 //
 // facts (one row per Fact):
 //
@@ -141,6 +146,9 @@ var ChecksSchema = arrow.NewSchema([]arrow.Field{
 //	table_index        INTEGER       Fact.TableIdx
 //	row_index          INTEGER       Fact.RowIdx
 //	col_index          INTEGER       Fact.ColIdx
+//	page               INTEGER NULL  Fact.Page: the PDF page (from 1) the figure is on; NULL for other formats
+//	bbox               DOUBLE[] NULL Fact.BBox: [x0, y0, x1, y1] of its cell on that page, in points from the
+//	                                 page's top left; NULL for other formats
 //
 // checks (one row per Check):
 //
