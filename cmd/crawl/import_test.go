@@ -58,7 +58,9 @@ func TestImportHostileFolder(t *testing.T) {
 	// The folder through a link without a trailing slash, with the manifest's metadata.
 	var out, errOut bytes.Buffer
 	done := make(chan int)
-	go func() { done <- run([]string{"import", "--warehouse", wh, "--manifest", filepath.Join(dir, "manifest.csv"), link}, &out, &errOut) }()
+	go func() {
+		done <- run([]string{"import", "--warehouse", wh, "--manifest", filepath.Join(dir, "manifest.csv"), link}, &out, &errOut)
+	}()
 	var code int
 	select {
 	case code = <-done:
