@@ -68,14 +68,26 @@ fmt-check:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./pipeline/parse/ ./pipeline/extract/ ./pipeline/warehouse/ ./pipeline/ingest/
 
-# Short fuzz runs of every decoder and reader.
+# Fuzz every decoder and reader, FUZZTIME each (CI: 30s; before a release: FUZZTIME=5m). Each target is
+# package:Name; a failing input is written to the package's testdata/fuzz/ and fails the run.
+FUZZ_TARGETS := \
+	./pipeline/decode:FuzzDecode \
+	./pipeline/extract:FuzzHTMLDocument \
+	./pipeline/extract:FuzzTextDocument \
+	./pipeline/extract:FuzzFold \
+	./pipeline/extract:FuzzDOCXDocument \
+	./pipeline/extract:FuzzPDFDocument \
+	./pipeline/template:FuzzToSimplified \
+	./pipeline/parse:FuzzScanNumber \
+	./pipeline/ingest:FuzzParse \
+	./pipeline/ingest:FuzzManifest
+
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./pipeline/decode/
-	$(GO) test -run '^$$' -fuzz '^FuzzHTMLDocument$$' -fuzztime $(FUZZTIME) ./pipeline/extract/
-	$(GO) test -run '^$$' -fuzz '^FuzzTextDocument$$' -fuzztime $(FUZZTIME) ./pipeline/extract/
-	$(GO) test -run '^$$' -fuzz '^FuzzDOCXDocument$$' -fuzztime $(FUZZTIME) ./pipeline/extract/
-	$(GO) test -run '^$$' -fuzz '^FuzzPDFDocument$$' -fuzztime $(FUZZTIME) ./pipeline/extract/
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./pipeline/ingest/
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 clean:
 	rm -rf $(BIN) $(OUT) $(SITE) $(DEMO) $(WAREHOUSE)/reports $(WAREHOUSE)/facts $(WAREHOUSE)/checks

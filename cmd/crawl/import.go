@@ -17,14 +17,18 @@ import (
 )
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("import", `crawl import [--warehouse DIR] [--manifest FILE.csv] [PATH...]
+	fs := newFlags("import", `crawl import [--warehouse DIR] [--manifest FILE.csv] [--allow-outside] [PATH...]
 
 解析本地的年度报告文件(或文件夹中的 .html/.htm/.shtml/.txt 等文件)并写入数据仓库。
-清单文件(CSV)列为 path,url,issuer,jurisdiction,year,path 相对于清单所在文件夹,
-除 path 外均可为空;清单给出的信息优先于文档本身。未给出 PATH 时导入清单中的全部文件。
-同一文件重复导入不会产生重复数据。只有在一个报告都无法导入或用法错误时才以非零状态退出。`, stdout, stderr)
+清单文件(CSV,UTF-8 或 GB18030/GBK 编码均可)列为 path,url,issuer,jurisdiction,year[,published_on],
+path 相对于清单所在文件夹,且不得超出该文件夹(除非给出 --allow-outside);除 path 外均可为空;
+清单给出的信息优先于文档本身。未给出 PATH 时导入清单中的全部文件。
+一个文件有问题(不存在、无法读取、清单中两行矛盾、路径越界)只记为该文件失败,不影响其他文件;
+命名管道、设备等特殊文件跳过并提示。同一文件重复导入不会产生重复数据。
+只有在一个报告都无法导入或用法错误时才以非零状态退出。`, stdout, stderr)
 	wh := fs.String("warehouse", "data/warehouse", "数据仓库目录")
 	manifest := fs.String("manifest", "", "CSV 清单文件(可选)")
+	allowOutside := fs.Bool("allow-outside", false, "允许清单中的路径指向清单所在文件夹之外")
 	workers := fs.Int("workers", 0, "并行解析数(0 = CPU 数)")
 	quiet := fs.Bool("quiet", false, "不逐个显示进度")
 	verbose := fs.Bool("v", false, "输出调试日志")
@@ -33,31 +37,23 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return code
 	}
 	log := logger(stderr, *verbose)
-	meta := map[string]ingest.Source{}
+	var man *ingest.Manifest
 	if *manifest != "" {
-		m, err := ingest.ReadManifest(*manifest)
+		m, err := ingest.OpenManifest(*manifest, ingest.ManifestOptions{AllowOutside: *allowOutside})
 		if err != nil {
 			fmt.Fprintln(stderr, "错误:", err)
 			return 2
 		}
-		meta = m
+		man = m
 	}
-	paths := fs.Args()
-	if len(paths) == 0 {
-		for p := range meta {
-			paths = append(paths, p)
-		}
-		sort.Strings(paths)
-	}
-	if len(paths) == 0 {
+	if len(fs.Args()) == 0 && man == nil {
 		fmt.Fprintln(stderr, "错误: 没有要导入的文件(请给出 PATH 或 --manifest)")
 		fs.Usage()
 		return 2
 	}
-	files, err := ingest.Files(paths)
-	if err != nil {
-		fmt.Fprintln(stderr, "错误:", err)
-		return 2
+	files, meta, warnings := ingest.Collect(fs.Args(), man)
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "注意:", w)
 	}
 	if len(files) == 0 {
 		fmt.Fprintln(stderr, "错误: 给出的路径中没有可导入的文件")
@@ -99,9 +95,9 @@ func printSummary(w io.Writer, s ingest.Summary, wh string, top int) {
 	for _, r := range s.Results {
 		switch r.Status {
 		case report.Failed:
-			failed = append(failed, fmt.Sprintf("  × %s: %s", relPath(r.SourcePath), r.Error))
+			failed = append(failed, fmt.Sprintf("  × %s: %s", ingest.Printable(relPath(r.SourcePath)), ingest.Printable(r.Error)))
 		case report.NeedsOCR:
-			failed = append(failed, fmt.Sprintf("  ◌ %s: %s", relPath(r.SourcePath), r.Error))
+			failed = append(failed, fmt.Sprintf("  ◌ %s: %s", ingest.Printable(relPath(r.SourcePath)), ingest.Printable(r.Error)))
 		}
 	}
 	if len(failed) > 0 {
@@ -134,7 +130,7 @@ func printHeadlines(w io.Writer, rs []*report.Report, top int) {
 			rows = append(rows, []string{fmt.Sprintf("…… 另有 %d 份", len(ok)-top)})
 			break
 		}
-		name, year := r.Issuer, "未知"
+		name, year := ingest.Printable(r.Issuer), "未知"
 		if name == "" {
 			name = "(发布机关未知)"
 		}

@@ -194,6 +194,9 @@ func metaCharset(b []byte) string {
 
 func prescan(b []byte) string {
 	const n = 1024
+	if bytes.IndexByte(b[:min(len(b), n)], '<') < 0 {
+		return "" // no tag, no meta: the two probes below would disagree (text files end here)
+	}
 	probe := make([]byte, min(len(b), n))
 	for i := range probe {
 		if c := b[i]; c < utf8.RuneSelf && c != 0 {
@@ -215,7 +218,12 @@ func prescan(b []byte) string {
 
 func indexFold(b []byte, sub string) int {
 	for i := 0; i+len(sub) <= len(b); i++ {
-		if b[i] == '<' && bytes.EqualFold(b[i:i+len(sub)], []byte(sub)) {
+		j := bytes.IndexByte(b[i:len(b)-len(sub)+1], '<') // sub starts with '<'
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if bytes.EqualFold(b[i:i+len(sub)], []byte(sub)) {
 			return i
 		}
 	}

@@ -47,12 +47,25 @@ func mustHTML(t *testing.T, s string) *Document {
 // checkDoc asserts the invariants every Document must satisfy.
 func checkDoc(t testing.TB, d *Document) {
 	t.Helper()
+	checkBlocks(t, d, false)
+}
+
+// checkBlocks is checkDoc; emptyCells allows the flattened text form's empty cell (TextDocument's doc: a
+// line of white space and one pipe).
+func checkBlocks(t testing.TB, d *Document, emptyCells bool) {
+	t.Helper()
 	idx := 0
 	for bi, b := range d.Blocks {
 		switch b.Kind {
 		case TextBlock, CellBlock:
-			if b.Text == "" || b.Table != nil {
-				t.Fatalf("block %d: empty text or stray table", bi)
+			if b.Table != nil {
+				t.Fatalf("block %d: stray table", bi)
+			}
+			if b.Text == "" {
+				if b.Kind != CellBlock || !emptyCells {
+					t.Fatalf("block %d: empty text", bi)
+				}
+				continue
 			}
 			checkFolded(t, b.Text)
 		case PipeBlock:
@@ -510,18 +523,28 @@ func FuzzTextDocument(f *testing.F) {
 	f.Add("规章\n\n 0\n\n\u00a00\n")
 	f.Add("a|b|c\rd||e\r\n|")
 	f.Add("\xff\xfe|\x00|")
+	f.Add(" |") // an empty cell, as documented
+	f.Add("规章 |\n\u00a0 |\n| |\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		d, err := TextDocument(s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkDoc(t, d)
+		checkBlocks(t, d, true)
 		prev := 0
+		perLine := map[int]int{}
 		for _, b := range d.Blocks {
 			if b.Kind == TableBlock || b.Line < 1 || b.Line < prev || b.Kind != PipeBlock && strings.Contains(b.Text, "|") {
 				t.Fatalf("bad block %+v", b)
 			}
 			prev = b.Line
+			perLine[b.Line]++
+		}
+		for _, b := range d.Blocks {
+			// An empty cell is a line of its own (white space and one pipe), never a gap between pipes.
+			if b.Text == "" && perLine[b.Line] != 1 {
+				t.Fatalf("empty cell on line %d beside %d other blocks", b.Line, perLine[b.Line]-1)
+			}
 		}
 	})
 }
@@ -539,4 +562,17 @@ func TestTextEntities(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("blocks %v, want %v", got, want)
 	}
+}
+
+// FuzzFold: the byte-level shortcut for text that is already folded gives what folding rune by rune gives.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"规章", " 0 ", "本年 新收", "a  b", "结果\n纠正", "x\u3000y", "\u00a0", "a\u200bb", "“三安全”", "\xff", "\ufeff1", "1 ", " ", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var a, b folder
+		if got, want := a.fold(s), b.foldRunes(s); got != want {
+			t.Fatalf("fold(%q) = %q, rune by rune %q", s, got, want)
+		}
+	})
 }

@@ -21,6 +21,14 @@ type folder struct {
 }
 
 func (f *folder) fold(s string) string {
+	if t := strings.Trim(s, " "); plain(t) {
+		return strings.Clone(t) // already folded; a copy, so the result does not pin the whole page
+	}
+	return f.foldRunes(s)
+}
+
+// foldRunes is fold the long way, rune by rune.
+func (f *folder) foldRunes(s string) string {
 	f.buf = f.buf[:0]
 	var (
 		prev     rune // last rune written
@@ -51,6 +59,31 @@ func (f *folder) fold(s string) string {
 		prev = r
 	}
 	return string(f.buf)
+}
+
+// plain reports whether folding leaves s as it is: no white space but single ASCII spaces inside, nothing
+// zero-width. Most cells are like that, and checking bytes is cheaper than decoding runes. Non-ASCII
+// white space and zero-width characters all begin with the bytes C2, E1, E2, E3 80 80 or EF BB BF;
+// any of those sends s the long way.
+func plain(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b == ' ':
+			if s[i+1] == ' ' {
+				return false
+			}
+		case b < ' ' || b == 0x7f:
+			return false
+		case b == 0xC2 || b == 0xE1 || b == 0xE2:
+			return false
+		case b == 0xE3 && strings.HasPrefix(s[i:], "\u3000"), b == 0xEF && strings.HasPrefix(s[i:], "\ufeff"):
+			return false
+		}
+	}
+	return utf8.ValidString(s) // fold turns bytes that are not UTF-8 into U+FFFD
 }
 
 // fold is folder.fold with a fresh buffer.

@@ -23,6 +23,8 @@ func TextDocument(text string) (*Document, error) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
 	doc := &Document{}
+	// Sized once: at most a block per cell or line (the pipes and line breaks bound it).
+	doc.Blocks = make([]Block, 0, min(strings.Count(text, "|")+strings.Count(text, "\n")+1, 1<<16))
 	var f folder
 	for lineNo := 1; len(text) > 0; lineNo++ {
 		var line string

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -17,12 +15,6 @@ import (
 	"github.com/gkbench/gkbench/pipeline/report"
 	"github.com/gkbench/gkbench/pipeline/validate"
 )
-
-// documentExts are the file endings taken when a folder is imported; files named explicitly are always read.
-var documentExts = map[string]bool{
-	".html": true, ".htm": true, ".shtml": true, ".xhtml": true, ".txt": true,
-	".pdf": true, ".doc": true, ".docx": true, ".wps": true,
-}
 
 // Store receives parsed reports (the warehouse).
 type Store interface {
@@ -45,53 +37,6 @@ type Summary struct {
 	Facts, ChecksFailed          int
 	StoreErrors                  int
 	Results                      []*report.Report // in input order
-}
-
-// Files expands paths (files and folders) into the documents to import, in a stable order.
-func Files(paths []string) ([]string, error) {
-	var out []string
-	seen := map[string]bool{}
-	add := func(p string) {
-		p = filepath.Clean(p)
-		if abs, err := filepath.Abs(p); err == nil {
-			p = abs
-		}
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
-	for _, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil {
-			return nil, fmt.Errorf("import %s: %w", p, err)
-		}
-		if !st.IsDir() {
-			add(p)
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != p {
-				return filepath.SkipDir
-			}
-			if !d.IsDir() && documentExts[strings.ToLower(filepath.Ext(path))] {
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("import %s: %w", p, err)
-		}
-		sort.Strings(found)
-		for _, f := range found {
-			add(f)
-		}
-	}
-	return out, nil
 }
 
 // Import parses every file and stores each report. Per-document problems are in the reports; the error
@@ -180,7 +125,7 @@ func (im *Importer) one(path string, meta map[string]Source, now time.Time) *rep
 		src = Source{}
 	}
 	src.Path = path
-	data, err := readLimited(path)
+	data, err := readSource(src)
 	if err != nil {
 		r := Parse(src, nil, now)
 		r.ID, r.SHA256 = ID([]byte("unreadable:" + path))
@@ -206,8 +151,7 @@ func readLimited(path string) ([]byte, error) {
 }
 
 func displayName(r *report.Report) string {
-	name := filepath.Base(r.SourcePath)
-	parts := []string{name}
+	parts := []string{filepath.Base(r.SourcePath)}
 	if r.Issuer != "" {
 		parts = append(parts, r.Issuer)
 	}
@@ -218,5 +162,5 @@ func displayName(r *report.Report) string {
 	if r.Error != "" {
 		s += " — " + r.Error
 	}
-	return s
+	return Printable(s) // names and manifest fields may hold terminal escapes
 }

@@ -1,7 +1,11 @@
 package ingest
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/gkbench/gkbench/internal/corpus"
 
 	"github.com/gkbench/gkbench/pipeline/report"
 	"github.com/gkbench/gkbench/pipeline/synth"
@@ -34,4 +38,39 @@ func BenchmarkParse(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkParseCorpus parses the shared corpus's flattened text copies of real reports with their
+// manifest, the inputs the Python regex peer is measured on; "ms/report" is the figure to compare.
+func BenchmarkParseCorpus(b *testing.B) {
+	dir := corpus.Dir(b)
+	meta, err := ReadManifest(filepath.Join(dir, "manifest.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	type doc struct {
+		src  Source
+		data []byte
+	}
+	var docs []doc
+	var size int64
+	for p, src := range meta {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		src.Path = p
+		docs = append(docs, doc{src, data})
+		size += int64(len(data))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, d := range docs {
+			if r := Parse(d.src, d.data, testNow); r.Status == report.Failed {
+				b.Fatalf("%s: %s", d.src.Path, r.Error)
+			}
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N*len(docs)), "ms/report")
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gkbench/gkbench/pipeline/decode"
@@ -35,6 +36,11 @@ type Source struct {
 	Jurisdiction string
 	Year         int
 	PublishedOn  string // YYYY-MM-DD, e.g. the date beside the listing's link
+	// Problem, when set, is why the document cannot be imported (a manifest row in conflict, a path outside
+	// the manifest's folder, an unreadable folder): it is not read, and its report fails with this reason.
+	Problem string
+	// Warnings the caller found about this document (a manifest field that was not UTF-8), kept in its report.
+	Warnings []string
 }
 
 // ID is a report's stable identifier: the first 16 bytes of the SHA-256 of its content, in hex.
@@ -52,6 +58,11 @@ func Parse(src Source, data []byte, now time.Time) *report.Report {
 		ID: id, SHA256: sum, URL: src.URL, SourcePath: src.Path,
 		Issuer: src.Issuer, Jurisdiction: src.Jurisdiction, Year: src.Year, PublishedOn: src.PublishedOn,
 		ParsedAt: now.UTC(), ParserVersion: ParserVersion,
+		Warnings: append([]string(nil), src.Warnings...),
+	}
+	if p, note := pathText(src.Path); note != "" {
+		r.SourcePath = p
+		r.Warnings = append(r.Warnings, note)
 	}
 	fail := func(err error) *report.Report {
 		r.Status = report.Failed
@@ -114,6 +125,9 @@ func Parse(src Source, data []byte, now time.Time) *report.Report {
 			break
 		}
 	}
+	if res.Truncated {
+		r.Status = report.Partial // too large to be read whole: the reason is in the warnings
+	}
 	return r
 }
 
@@ -133,6 +147,9 @@ func extractDocument(r *report.Report, format decode.Format, data []byte, conten
 		if format == decode.FormatHTML {
 			doc, err = extract.HTMLDocument(text)
 		} else {
+			if err := checkTextSize(text); err != nil {
+				return nil, err
+			}
 			doc, err = extract.TextDocument(text)
 		}
 		if err != nil {
@@ -191,26 +208,52 @@ func setCallerFound(r *report.Report) {
 // coverage lists, per table, how many of the template's figures the report lacks.
 func coverage(v template.Version, facts []report.Fact) []string {
 	tpl := template.MustGet(v)
-	have := map[template.Cell]bool{}
+	have := make([]bool, tpl.NumCells())
 	for _, f := range facts {
-		have[template.Cell{Table: f.Table, Row: f.Row, Col: f.Col}] = true
-	}
-	want := map[string]int{}
-	got := map[string]int{}
-	for _, c := range tpl.Cells() {
-		want[c.Table]++
-		if have[c] {
-			got[c.Table]++
+		if n, ok := tpl.CellNumber(template.Cell{Table: f.Table, Row: f.Row, Col: f.Col}); ok {
+			have[n] = true
 		}
 	}
+	cells := expectedCells(tpl)
 	var out []string
 	for _, tb := range tpl.Tables {
+		want, got := 0, 0
+		for _, c := range cells {
+			if c.table == tb.Key {
+				want++
+				if have[c.n] {
+					got++
+				}
+			}
+		}
 		switch {
-		case got[tb.Key] == 0:
+		case got == 0:
 			out = append(out, fmt.Sprintf("缺少表%s(%s)", template.Numeral(tb.Number), tb.Heading))
-		case got[tb.Key] < want[tb.Key]:
-			out = append(out, fmt.Sprintf("表%s(%s)只读到 %d/%d 个数据", template.Numeral(tb.Number), tb.Heading, got[tb.Key], want[tb.Key]))
+		case got < want:
+			out = append(out, fmt.Sprintf("表%s(%s)只读到 %d/%d 个数据", template.Numeral(tb.Number), tb.Heading, got, want))
 		}
 	}
 	return out
 }
+
+// expectedCell is one of tpl.Cells(), with its table and number.
+type expectedCell struct {
+	table string
+	n     int
+}
+
+// expectedCells lists tpl.Cells() once per template.
+func expectedCells(tpl *template.Template) []expectedCell {
+	if c, ok := expected.Load(tpl); ok {
+		return c.([]expectedCell)
+	}
+	var cs []expectedCell
+	for _, c := range tpl.Cells() {
+		n, _ := tpl.CellNumber(c)
+		cs = append(cs, expectedCell{c.Table, n})
+	}
+	v, _ := expected.LoadOrStore(tpl, cs)
+	return v.([]expectedCell)
+}
+
+var expected sync.Map // *template.Template → []expectedCell

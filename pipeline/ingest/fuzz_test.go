@@ -1,7 +1,10 @@
 package ingest
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gkbench/gkbench/pipeline/report"
 	"github.com/gkbench/gkbench/pipeline/template"
@@ -39,6 +42,49 @@ func FuzzParse(f *testing.F) {
 			}
 			if (fct.Value != nil) != (fct.Kind == report.Number || fct.Kind == report.Zero) {
 				t.Fatalf("value and kind disagree: %+v", fct)
+			}
+		}
+	})
+}
+
+// FuzzManifest reads any bytes as a manifest: no input may panic; whatever is read is UTF-8, each path is
+// listed once and has its source, and a path outside the manifest's folder always carries a problem.
+func FuzzManifest(f *testing.F) {
+	f.Add([]byte("path,url,issuer,jurisdiction,year\na.txt,,北京市,,2023\n../b.txt,,,,\na.txt,,北京,,2023\n"))
+	f.Add([]byte("\xef\xbb\xbfpath,year\n\"a\"\"b.txt\",2023\nc\x00.txt,abc\n"))
+	f.Add([]byte("path,issuer\n\xb6\xab\xb3\xc7.txt,\xb1\xb1\xbe\xa9\n"))
+	f.Add([]byte("\xff\xfep\x00a\x00t\x00h\x00\n\x00"))
+	f.Add([]byte("issuer\nx\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		mf := filepath.Join(dir, "m.csv")
+		if err := os.WriteFile(mf, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := OpenManifest(mf, ManifestOptions{})
+		if err != nil {
+			return
+		}
+		if len(m.Paths) != len(m.Sources) {
+			t.Fatalf("%d paths, %d sources", len(m.Paths), len(m.Sources))
+		}
+		for _, p := range m.Paths {
+			s, ok := m.Sources[p]
+			if !ok || s.Path != p {
+				t.Fatalf("path %q: source %+v", p, s)
+			}
+			for _, v := range []string{s.URL, s.Issuer, s.Jurisdiction, s.PublishedOn, s.Problem} {
+				if !utf8.ValidString(v) {
+					t.Fatalf("not UTF-8: %q", v)
+				}
+			}
+			if !within(m.Dir, p) && s.Problem == "" {
+				t.Fatalf("path %q outside %s accepted", p, m.Dir)
+			}
+		}
+		for _, w := range m.Warnings {
+			if !utf8.ValidString(w) {
+				t.Fatalf("warning not UTF-8: %q", w)
 			}
 		}
 	})

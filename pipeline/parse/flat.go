@@ -2,9 +2,8 @@ package parse
 
 import (
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gkbench/gkbench/pipeline/extract"
 	"github.com/gkbench/gkbench/pipeline/report"
@@ -18,9 +17,18 @@ import (
 // pageNumber matches page numbers left by document converters: "- 3 -", "第3页", "第 3 页 共 6 页", "3/6".
 var pageNumber = regexp.MustCompile(`^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$`)
 
+// mayBePageNumber says whether pageNumber could match, before running it on every cell: each of its forms
+// starts with a dash or 第, or is two numbers around a slash.
+func mayBePageNumber(text string) bool {
+	if c := text[0]; c >= '0' && c <= '9' {
+		return strings.IndexByte(text, '/') >= 0
+	}
+	return text[0] == '-' || strings.HasPrefix(text, "—") || strings.HasPrefix(text, "–") || strings.HasPrefix(text, "第")
+}
+
 // isProse tells sentences apart from labels: prose never changes the parser's state.
 func isProse(text string) bool {
-	return utf8.RuneCountInString(text) > 80 || strings.ContainsAny(text, "。;；") && utf8.RuneCountInString(text) > 20
+	return template.Longer(text, 80) || template.Longer(text, 20) && strings.ContainsAny(text, "。;；")
 }
 
 func (p *parser) token(b extract.Block) {
@@ -30,24 +38,26 @@ func (p *parser) token(b extract.Block) {
 		}
 		return
 	}
-	text := strings.TrimSpace(b.Text)
+	text := trimSpace(b.Text)
 	if text == "" {
 		if b.Kind == extract.CellBlock && p.row != nil {
 			p.row.values = append(p.row.values, valueToken{line: b.Line}) // an empty cell
 		}
 		return
 	}
-	if n, key, ok := template.Section(text); ok {
-		p.flushRow(false)
-		p.sections[n] = true
-		p.setTable(key)
-		return
+	value := isValue(text) // half the cells: asked first, since a value is never a heading
+	if !value {
+		if n, key, ok := template.Section(text); ok {
+			p.flushRow(false)
+			p.sections[n] = true
+			p.setTable(key)
+			return
+		}
 	}
-	if pageNumber.MatchString(text) {
+	if mayBePageNumber(text) && pageNumber.MatchString(text) {
 		return // page furniture of a converted document, wherever it falls
 	}
-	v := ParseValue(text, false)
-	if valueLike(v, text) {
+	if value {
 		if p.row != nil {
 			p.row.values = append(p.row.values, valueToken{raw: text, line: b.Line})
 			p.row.bare = 0
@@ -119,35 +129,53 @@ func (p *parser) token(b extract.Block) {
 		if len(h.order) > 0 {
 			h.partial = true
 		}
-	case utf8.RuneCountInString(text) <= 30:
+	case !template.Longer(text, 30):
 		// A label the template does not know, in the data part of a table: a row of its own if values follow.
 		p.row = &openRow{label: text, line: b.Line}
 	}
 }
 
-// headerColumns returns the header's columns in template order, and whether they can be trusted.
+// wantCols are the columns a row of the current table has (all of them for a row the template does not know).
+func (p *parser) wantCols(row *template.Row) []template.Column {
+	if row == nil {
+		return p.table.Cols
+	}
+	return p.table.RowCols(row)
+}
+
+// rowColumns is headerColumns for a row of the flattened form, remembered while the header stays the same:
+// the rows of one table mostly share their columns.
+func (p *parser) rowColumns(h *header, row *template.Row) ([]template.Column, bool) {
+	var key *template.Row // nil: every column of the table
+	if row != nil && row.Cols != nil {
+		key = row
+	}
+	m := &h.memo
+	if m.valid && m.row == key && m.n == len(h.order) && m.partial == h.partial {
+		return m.cols, m.trusted
+	}
+	cols, trusted := p.headerColumns(h, p.wantCols(row))
+	*m = columnsMemo{valid: true, row: key, n: len(h.order), partial: h.partial, cols: cols, trusted: trusted}
+	return cols, trusted
+}
+
+// headerColumns returns the header's columns in template order, and whether they can be trusted. It runs
+// for every row of the flattened form: a handful of columns, so loops instead of maps.
 func (p *parser) headerColumns(h *header, want []template.Column) ([]template.Column, bool) {
-	pos := map[string]int{}
-	for i, c := range p.table.Cols {
-		pos[c.Key] = i
-	}
-	wanted := map[string]bool{}
-	for _, c := range want {
-		wanted[c.Key] = true
-	}
-	seen := map[string]bool{}
-	var out []template.Column
+	out := make([]template.Column, 0, len(h.order))
 	for _, c := range h.order {
-		if seen[c.Key] {
+		if slices.ContainsFunc(out, func(o template.Column) bool { return o.Key == c.Key }) {
 			continue
 		}
-		seen[c.Key] = true
-		if !wanted[c.Key] {
+		if !slices.ContainsFunc(want, func(w template.Column) bool { return w.Key == c.Key }) {
 			return nil, false
 		}
 		out = append(out, *c)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return pos[out[i].Key] < pos[out[j].Key] })
+	pos := func(c template.Column) int {
+		return slices.IndexFunc(p.table.Cols, func(t template.Column) bool { return t.Key == c.Key })
+	}
+	slices.SortStableFunc(out, func(a, b template.Column) int { return pos(a) - pos(b) })
 	return out, len(out) > 0 && !h.partial
 }
 
@@ -175,18 +203,14 @@ func (p *parser) flushRow(eof bool) {
 		p.flushHeaderRows(r, h, eof)
 		return
 	}
-	want := t.Cols
-	if r.row != nil {
-		want = t.RowCols(r.row)
-	}
-	cols, trusted := p.headerColumns(h, want)
+	cols, trusted := p.rowColumns(h, r.row)
 	mapping := ByLabel
 	if !trusted {
 		if r.row == nil {
 			p.warn("表%s中未知行「%s」的列标题无法识别,未取该行数据", template.Numeral(t.Number), r.label)
 			return
 		}
-		cols = requiredCols(want)
+		cols = requiredCols(p.wantCols(r.row))
 		mapping = ByOrder
 		p.warn("表%s的列标题缺失或不完整,按模板列顺序取数", template.Numeral(t.Number))
 	}
@@ -205,14 +229,10 @@ func (p *parser) flushRow(eof bool) {
 	} else {
 		p.warn("表%s中有模板未列出的行「%s」,已保留为无行键的数据", template.Numeral(t.Number), label)
 	}
-	colLabels := map[string]string{}
-	for i, c := range h.order {
-		colLabels[c.Key] = cleanLabel(h.labels[i])
-	}
 	for i, v := range r.values[:min(len(r.values), len(cols))] {
-		lc := colLabels[cols[i].Key]
-		if mapping == ByOrder {
-			lc = ""
+		lc := ""
+		if mapping == ByLabel {
+			lc = cleanLabel(h.labelOf(cols[i].Key))
 		}
 		p.addValue(rowKey, cols[i], v.raw, label, lc, mapping, v.line, i, nil)
 	}
@@ -267,14 +287,14 @@ func (p *parser) flushHeaderRows(r *openRow, h *header, eof bool) {
 func (p *parser) addValue(rowKey string, col template.Column, raw, labelRow, labelCol, mapping string, rowIdx, colIdx int, at *extract.Cell) {
 	val := ParseValue(raw, col.Money)
 	if val.Kind == report.Text {
-		p.warn("无法读取的数值「%s」(行「%s」,列「%s」)", strings.TrimSpace(raw), cleanLabel(labelRow), col.Label)
+		p.warn("无法读取的数值「%s」(行「%s」,列「%s」)", trimSpace(raw), cleanLabel(labelRow), col.Label)
 	}
 	tableIdx := p.tableIdx
 	if p.inGrid != nil {
 		tableIdx = p.inGrid.Index
 	}
 	f := report.Fact{
-		Row: rowKey, Col: col.Key, Value: val.Num, Kind: val.Kind, Raw: strings.TrimSpace(raw),
+		Row: rowKey, Col: col.Key, Value: val.Num, Kind: val.Kind, Raw: trimSpace(raw),
 		LabelRow: cleanLabel(labelRow), LabelCol: labelCol, Mapping: mapping,
 		TableIdx: tableIdx, RowIdx: rowIdx, ColIdx: colIdx,
 	}

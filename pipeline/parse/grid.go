@@ -1,8 +1,7 @@
 package parse
 
 import (
-	"strings"
-	"unicode/utf8"
+	"slices"
 
 	"github.com/gkbench/gkbench/pipeline/extract"
 	"github.com/gkbench/gkbench/pipeline/template"
@@ -13,21 +12,27 @@ import (
 
 func (p *parser) grid(t *extract.Table) {
 	p.inGrid = t // facts from a grid name the document's own table index
-	for ri, row := range t.Rows {
+	rows := t.Rows
+	if len(rows) > maxGridRows {
+		p.res.Truncated = true
+		p.warn("第 %d 个表格有 %d 行,超过上限 %d 行,只读取了前 %d 行", t.Index+1, len(rows), maxGridRows, maxGridRows)
+		rows = rows[:maxGridRows]
+	}
+	for ri, row := range rows {
 		p.gridRow(t, ri, row)
 	}
 	p.inGrid = nil
 }
 
 func (p *parser) gridRow(t *extract.Table, ri int, row []extract.Cell) {
-	var origin []extract.Cell
-	var nonEmpty []extract.Cell
+	origin, nonEmpty := p.origin[:0], p.nonEmpty[:0]
+	defer func() { p.origin, p.nonEmpty = origin[:0], nonEmpty[:0] }()
 	for _, c := range row {
 		if c.Copy {
 			continue
 		}
 		origin = append(origin, c)
-		if strings.TrimSpace(c.Text) != "" {
+		if trimSpace(c.Text) != "" {
 			nonEmpty = append(nonEmpty, c)
 		}
 	}
@@ -41,27 +46,38 @@ func (p *parser) gridRow(t *extract.Table, ri int, row []extract.Cell) {
 			return
 		}
 	}
-	for _, c := range nonEmpty {
+	// Which cells are values, asked once per row (copies included: gridDataRow reads them).
+	vals := slices.Grow(p.rowValues[:0], len(row))[:len(row)]
+	p.rowValues = vals
+	for i, c := range row {
+		vals[i] = isValue(c.Text)
+	}
+	hasValue := false
+	anchored := false
+	for i, c := range row {
+		if c.Copy || trimSpace(c.Text) == "" {
+			continue
+		}
+		if vals[i] {
+			hasValue = true // a value is never a table's own label
+			continue
+		}
+		if anchored {
+			continue
+		}
 		if key := p.anchorTable(c.Text); key != "" && (p.table == nil || p.table.Key != key) {
 			p.setTable(key)
-			break
+			anchored = true
 		}
 	}
 	if p.table == nil {
 		return
 	}
-	hasValue := false
-	for _, c := range nonEmpty {
-		if valueLike(ParseValue(c.Text, false), c.Text) {
-			hasValue = true
-			break
-		}
-	}
 	if !hasValue && !p.blankDataRow(nonEmpty) {
 		p.gridHeaderRow(nonEmpty)
 		return
 	}
-	p.gridDataRow(t, ri, row, origin)
+	p.gridDataRow(t, ri, row, origin, vals)
 }
 
 // blankDataRow tells a data row whose cells are all blank (zeros printed as &nbsp;) from a header row:
@@ -125,8 +141,8 @@ func (p *parser) gridHeaderRow(cells []extract.Cell) {
 	}
 }
 
-// gridDataRow reads a row with figures.
-func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origin []extract.Cell) {
+// gridDataRow reads a row with figures; vals says which of the row's cells are values.
+func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origin []extract.Cell, vals []bool) {
 	tb := p.table
 	h := p.hdr()
 	h.closed = true
@@ -134,16 +150,17 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 	// (三)不予公开 span the rows under them).
 	var label string
 	labelEnd := -1
-	seen := map[[2]int]bool{}
-	for _, c := range row {
-		text := strings.TrimSpace(c.Text)
-		if text == "" || valueLike(ParseValue(text, false), text) {
+	var seen [][2]int // spanned cells met already; a row has few
+	for i, c := range row {
+		text := trimSpace(c.Text)
+		if text == "" || vals[i] {
 			continue
 		}
-		if seen[[2]int{c.Row, c.Col}] {
+		at := [2]int{c.Row, c.Col}
+		if slices.Contains(seen, at) {
 			continue
 		}
-		seen[[2]int{c.Row, c.Col}] = true
+		seen = append(seen, at)
 		if tb.Key == template.Applications {
 			if g, ok := p.tpl.IsGroup(text); ok {
 				p.group = g
@@ -167,7 +184,7 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 	if label != "" {
 		rowT, _ = tb.MatchRow(label, p.group)
 	}
-	if rowT == nil && (label == "" || utf8.RuneCountInString(label) > 30) {
+	if rowT == nil && (label == "" || template.Longer(label, 30)) {
 		return
 	}
 	want := tb.Cols
@@ -204,9 +221,9 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 	if rowT == nil {
 		p.warn("表%s中有模板未列出的行「%s」,已保留为无行键的数据", template.Numeral(tb.Number), label)
 	}
-	for _, col := range want {
-		c, found := cellsFor[col.Key]
-		if !found {
+	for i, col := range want {
+		c := cellsFor[i]
+		if !c.found {
 			continue
 		}
 		p.addValue(rowKey, col, c.Text, label, cleanLabel(h.labels[c.headerCol]), ByLabel, ri, c.Col, &c.Cell)
@@ -216,19 +233,20 @@ func (p *parser) gridDataRow(t *extract.Table, ri int, row []extract.Cell, origi
 type placedCell struct {
 	extract.Cell
 	headerCol int
+	found     bool
 }
 
-// cellsByHeader assigns the row's cells right of its labels to the header's columns. A cell belongs to the
-// column headed at its own grid column, or else to the first headed column it spans; one cell never
-// serves two columns. ok is false when the header names none of the wanted columns.
-func (p *parser) cellsByHeader(h *header, origin []extract.Cell, labelEnd int, want []template.Column) (map[string]placedCell, bool) {
-	wanted := map[string]bool{}
-	for _, c := range want {
-		wanted[c.Key] = true
+// cellsByHeader assigns the row's cells right of its labels to the header's columns, as a slice aligned
+// with want. A cell belongs to the column headed at its own grid column, or else to the first headed
+// column it spans; one cell never serves two columns. ok is false when the header names none of the
+// wanted columns. The slice is the parser's scratch, valid until the next row.
+func (p *parser) cellsByHeader(h *header, origin []extract.Cell, labelEnd int, want []template.Column) ([]placedCell, bool) {
+	wantedAt := func(col *template.Column) int {
+		return slices.IndexFunc(want, func(w template.Column) bool { return w.Key == col.Key })
 	}
 	named := false
 	for _, c := range h.cols {
-		if wanted[c.Key] {
+		if wantedAt(c) >= 0 {
 			named = true
 			break
 		}
@@ -236,32 +254,37 @@ func (p *parser) cellsByHeader(h *header, origin []extract.Cell, labelEnd int, w
 	if !named {
 		return nil, false
 	}
-	out := map[string]placedCell{}
+	out := slices.Grow(p.placed[:0], len(want))[:len(want)]
+	clear(out)
+	p.placed = out
 	for _, c := range origin {
 		if c.Col <= labelEnd {
 			continue
 		}
-		hc := -1
-		if col, ok := h.cols[c.Col]; ok && wanted[col.Key] {
-			hc = c.Col
-		} else {
+		hc, at := -1, -1
+		if col, ok := h.cols[c.Col]; ok {
+			if at = wantedAt(col); at >= 0 {
+				hc = c.Col
+			}
+		}
+		if hc < 0 {
 			for g := c.Col; g < c.Col+max(c.ColSpan, 1); g++ {
-				if col, ok := h.cols[g]; ok && wanted[col.Key] {
-					hc = g
-					break
+				if col, ok := h.cols[g]; ok {
+					if at = wantedAt(col); at >= 0 {
+						hc = g
+						break
+					}
 				}
 			}
 		}
 		if hc < 0 {
 			continue
 		}
-		key := h.cols[hc].Key
-		prev, dup := out[key]
 		// Where two cells fall under one column (a header spanning two data columns), the first non-empty wins.
-		if dup && strings.TrimSpace(prev.Text) != "" {
+		if out[at].found && trimSpace(out[at].Text) != "" {
 			continue
 		}
-		out[key] = placedCell{c, hc}
+		out[at] = placedCell{c, hc, true}
 	}
 	return out, true
 }

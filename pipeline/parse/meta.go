@@ -42,6 +42,28 @@ var (
 	publishedRe = regexp.MustCompile(`(?:发布)?(?:日期|时间)\s*[:：]\s*((?:19|20)\d\d)\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})`)
 )
 
+// Metadata reads the heading area only: the title, and of the first blocks before the report's first table
+// or section, their first headBytes bytes. Titles, the page's date line and the overview's first sentence
+// are there; reading further costs time and memory (a one-line file of 31 MB is a single block) and finds
+// the years and dates of other things.
+const (
+	maxTitleBytes = 600     // ~200 Chinese characters: a longer text is not a title
+	headBytes     = 2 << 10 // of each block in the heading area
+)
+
+// head is the start of a block's text that metadata reads, cut at a character boundary.
+func head(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= headBytes {
+		return s
+	}
+	i := headBytes
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
+}
+
 // Metadata finds issuer, jurisdiction and year. What the caller supplies wins; then the title or a
 // heading; then the body text. Nothing is guessed: a piece that is nowhere stays empty.
 func Metadata(doc *extract.Document, caller Meta) Meta {
@@ -100,7 +122,7 @@ func Metadata(doc *extract.Document, caller Meta) Meta {
 // titleCandidates are the <title> and the first short lines that name an annual report.
 func titleCandidates(doc *extract.Document) []string {
 	var out []string
-	if t := strings.TrimSpace(doc.Title); t != "" {
+	if t := strings.TrimSpace(doc.Title); t != "" && len(t) <= maxTitleBytes {
 		out = append(out, t)
 	}
 	for i, b := range doc.Blocks {
@@ -111,7 +133,7 @@ func titleCandidates(doc *extract.Document) []string {
 			continue
 		}
 		t := strings.TrimSpace(b.Text)
-		if utf8.RuneCountInString(t) <= 80 && strings.Contains(template.ToSimplified(t), "报告") {
+		if !template.Longer(t, 80) && strings.Contains(template.ToSimplified(t), "报告") {
 			out = append(out, t)
 		}
 	}
@@ -122,6 +144,9 @@ func titleCandidates(doc *extract.Document) []string {
 // "2023年北京市丰台区政府信息公开工作年度报告"); ok is false when t does not name an annual report. The
 // crawler reads listing links with it, the parser page titles: one reading for both.
 func TitleMeta(t string) (issuer string, year int, ok bool) {
+	if len(t) > maxTitleBytes {
+		return "", 0, false
+	}
 	s := strings.Join(strings.Fields(template.ToSimplified(t)), "")
 	if m := issuerFirst.FindStringSubmatch(s); m != nil && m[1] != "" {
 		y, _ := strconv.Atoi(m[2])
@@ -181,7 +206,7 @@ func yearFromText(doc *extract.Document) int {
 		if b.Kind == extract.TableBlock || i > 60 {
 			break
 		}
-		t := template.ToSimplified(strings.TrimSpace(b.Text))
+		t := template.ToSimplified(head(b.Text))
 		if n, _, ok := template.Section(t); ok {
 			if n == 1 {
 				inOverview = 3
@@ -211,8 +236,8 @@ func publishedDate(doc *extract.Document) string {
 		if b.Kind == extract.TableBlock || i > 40 {
 			break
 		}
-		t := template.ToSimplified(b.Text)
-		if _, _, ok := template.Section(strings.TrimSpace(t)); ok {
+		t := template.ToSimplified(head(b.Text))
+		if _, _, ok := template.Section(t); ok {
 			break // the report itself has begun: dates below are in its text
 		}
 		if m := publishedRe.FindStringSubmatch(t); m != nil {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gkbench/gkbench/pipeline/extract"
@@ -31,12 +33,22 @@ type Result struct {
 	TablesSeen []string
 	// HeadingsWithoutTables counts sections 二/三/四 whose heading appeared with no figures under it.
 	HeadingsWithoutTables int
+	// Truncated says a limit (maxFacts, maxGridRows) stopped the reading: the document is larger than any
+	// report, and what was read may not be all of it (the reason is in Warnings).
+	Truncated bool
 }
+
+// Limits on what one document may yield. A report has about 200 figures in tables of a few dozen rows; a
+// page with a table of 50 000 rows is not one report, and reading it all would cost memory for nothing.
+const (
+	maxFacts    = 2000 // figures per document: ten reports' worth
+	maxGridRows = 1000 // rows read from one table grid
+)
 
 // Parse reads the template's figures from doc. yearHint (0 when unknown) helps decide the template
 // version when the document's labels do not.
 func Parse(doc *extract.Document, yearHint int) *Result {
-	res := &Result{}
+	res := &Result{Facts: make([]report.Fact, 0, factsCap(doc))}
 	res.Version, res.VersionFrom = detectVersion(doc, yearHint)
 	p := &parser{
 		tpl:      template.MustGet(res.Version),
@@ -59,8 +71,24 @@ func Parse(doc *extract.Document, yearHint int) *Result {
 	return res
 }
 
-// detectVersion counts labels only one version prints; the report year decides when they do not.
-func detectVersion(doc *extract.Document, yearHint int) (template.Version, report.Found) {
+// factsCap guesses how many figures a document holds, to size the slice once: no more than its cells,
+// and rarely more than one report's (200 in the 2021 template, 193 in 2019's).
+func factsCap(doc *extract.Document) int {
+	n := 0
+	for _, b := range doc.Blocks {
+		if b.Kind == extract.TableBlock {
+			for _, row := range b.Table.Rows {
+				n += len(row)
+			}
+		} else {
+			n++
+		}
+	}
+	return min(n, 224)
+}
+
+// versionMarkers holds the Loose form of each version's marker labels.
+var versionMarkers = sync.OnceValue(func() map[template.Version]map[string]bool {
 	markers := map[template.Version]map[string]bool{}
 	for v, ls := range template.Markers {
 		markers[v] = map[string]bool{}
@@ -68,9 +96,15 @@ func detectVersion(doc *extract.Document, yearHint int) (template.Version, repor
 			markers[v][template.Loose(l)] = true
 		}
 	}
+	return markers
+})
+
+// detectVersion counts labels only one version prints; the report year decides when they do not.
+func detectVersion(doc *extract.Document, yearHint int) (template.Version, report.Found) {
+	markers := versionMarkers()
 	score := map[template.Version]int{}
 	seen := func(text string) {
-		if text == "" || utf8.RuneCountInString(text) > 60 {
+		if text == "" || template.Longer(text, 60) || isValue(text) { // markers are labels
 			return
 		}
 		l := template.Loose(text)
@@ -114,6 +148,27 @@ type header struct {
 	groups  []*template.Row          // flattened form: table-4 groups seen
 	partial bool                     // some header labels were not recognised (lost second lines)
 	closed  bool                     // a data row followed: the next header label starts a new header
+	memo    columnsMemo              // the flattened form's last rowColumns answer
+}
+
+// columnsMemo remembers rowColumns for one kind of row and one state of the header.
+type columnsMemo struct {
+	valid   bool
+	row     *template.Row // nil: a row with every column
+	n       int           // len(header.order) when computed
+	partial bool
+	cols    []template.Column
+	trusted bool
+}
+
+// labelOf is the label last seen for a column of the flattened form's header.
+func (h *header) labelOf(key string) string {
+	for i := len(h.order) - 1; i >= 0; i-- {
+		if h.order[i].Key == key {
+			return h.labels[i]
+		}
+	}
+	return ""
 }
 
 func newHeader() *header {
@@ -145,6 +200,10 @@ type parser struct {
 	sections map[int]bool   // sections whose heading was seen
 	tableIdx int            // flattened form: count of table sections read, for provenance
 	inGrid   *extract.Table // the grid being read, if any
+	// Scratch slices reused from row to row of a grid.
+	origin, nonEmpty []extract.Cell
+	placed           []placedCell
+	rowValues        []bool
 }
 
 func (p *parser) warn(format string, args ...any) {
@@ -182,12 +241,7 @@ func (p *parser) anchorTable(text string) string {
 	if template.IsBlock(text) {
 		return template.Active
 	}
-	for _, t := range p.tpl.Tables {
-		if t.IsAnchor(text) {
-			return t.Key
-		}
-	}
-	return ""
+	return p.tpl.AnchorTable(text)
 }
 
 func (p *parser) hdr() *header {
@@ -210,6 +264,11 @@ func (p *parser) resetHeader() *header {
 }
 
 func (p *parser) addFact(f report.Fact) {
+	if len(p.res.Facts) >= maxFacts {
+		p.res.Truncated = true
+		p.warn("文档中的数据超过 %d 个(约十份报告),其余未读取", maxFacts) // once: warn keeps no duplicates
+		return
+	}
 	f.Table = p.table.Key
 	p.res.Facts = append(p.res.Facts, f)
 }
@@ -237,28 +296,30 @@ func (p *parser) finish() {
 // warnDuplicates says when a figure was read more than once with different values (a page holding two
 // reports, or 全区 and 本级 tables side by side): every reading is kept, and the analysis shows them.
 func (p *parser) warnDuplicates() {
-	type key struct{ table, row, col string }
-	seen := map[key]string{}
-	differ := map[key]bool{}
-	var order []key
-	for _, f := range p.res.Facts {
+	first := make([]int32, p.tpl.NumCells()) // per template cell: 1 + the index of its first fact, 0 for none
+	differ := 0
+	var example report.Fact
+	for i, f := range p.res.Facts {
 		if f.Row == "" {
 			continue
 		}
-		k := key{f.Table, f.Row, f.Col}
-		raw, ok := seen[k]
+		n, ok := p.tpl.CellNumber(template.Cell{Table: f.Table, Row: f.Row, Col: f.Col})
 		if !ok {
-			seen[k] = f.Raw
 			continue
 		}
-		if raw != f.Raw && !differ[k] {
-			differ[k] = true
-			order = append(order, k)
+		switch j := first[n]; {
+		case j == 0:
+			first[n] = int32(i + 1)
+		case j > 0 && p.res.Facts[j-1].Raw != f.Raw:
+			if differ == 0 {
+				example = f
+			}
+			differ++
+			first[n] = -1 // counted once
 		}
 	}
-	if len(order) > 0 {
-		k := order[0]
-		p.warn("有 %d 个数据在文档中出现多次且数值不同(如 %s.%s.%s),可能一页中有多份报告或多套表格", len(order), k.table, k.row, k.col)
+	if differ > 0 {
+		p.warn("有 %d 个数据在文档中出现多次且数值不同(如 %s.%s.%s),可能一页中有多份报告或多套表格", differ, example.Table, example.Row, example.Col)
 	}
 }
 
@@ -274,5 +335,30 @@ func tableOrder(key string) int {
 
 // cleanLabel trims a label for storage as found.
 func cleanLabel(s string) string {
+	if s == "" {
+		return s
+	}
+	// Labels come folded from the extractor: nearly always clean already, and checking costs less than trimming.
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !isSpace(first) && !isSpace(last) && last != '|' {
+		return s
+	}
 	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "|"))
 }
+
+// trimSpace is strings.TrimSpace, answering at once for text that has nothing to trim (folded cells).
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !isSpace(first) && !isSpace(last) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+// isSpace is unicode.IsSpace without its table search for CJK text: no white space lies above U+3000.
+func isSpace(r rune) bool { return r <= 0x3000 && unicode.IsSpace(r) }

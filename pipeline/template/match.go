@@ -17,18 +17,27 @@ const (
 
 type index struct {
 	exact, loose map[string][]int
-	norms        []string // per entry: Loose of the canonical label, for prefix matching
+	// prefixes maps every proper prefix of two characters or more of each entry's canonical label (its
+	// Loose form) to the entries it begins, for truncated labels.
+	prefixes map[string][]int
 }
 
 func buildIndex(n int, labels func(i int) []string) *index {
-	ix := &index{exact: map[string][]int{}, loose: map[string][]int{}, norms: make([]string, n)}
+	ix := &index{exact: map[string][]int{}, loose: map[string][]int{}, prefixes: map[string][]int{}}
 	for i := 0; i < n; i++ {
 		ls := labels(i)
 		for _, l := range ls {
 			ix.exact[Norm(l)] = appendUniq(ix.exact[Norm(l)], i)
 			ix.loose[Loose(l)] = appendUniq(ix.loose[Loose(l)], i)
 		}
-		ix.norms[i] = Loose(ls[0])
+		k := Loose(ls[0])
+		runes := 0
+		for b := range k {
+			if runes >= 2 {
+				ix.prefixes[k[:b]] = appendUniq(ix.prefixes[k[:b]], i)
+			}
+			runes++
+		}
 	}
 	return ix
 }
@@ -44,31 +53,23 @@ func appendUniq(s []int, v int) []int {
 
 // lookup returns candidate entries for label and how they matched.
 func (ix *index) lookup(label string) ([]int, How) {
-	n := Norm(label)
+	f := normalized(label)
+	n, l := f.norm, f.loose
 	if n == "" {
 		return nil, NoMatch
 	}
 	if c := ix.exact[n]; len(c) > 0 {
 		return c, Exact
 	}
-	l := Loose(label)
 	if c := ix.loose[l]; len(c) > 0 {
 		return c, LooseHow
 	}
 	if c := ix.loose[n]; len(c) > 0 {
 		return c, LooseHow
 	}
-	// A truncated label: at least two characters and the prefix of exactly one known label.
-	if len([]rune(l)) >= 2 {
-		var hits []int
-		for i, k := range ix.norms {
-			if strings.HasPrefix(k, l) && k != l {
-				hits = append(hits, i)
-			}
-		}
-		if len(hits) > 0 {
-			return hits, PrefixHow
-		}
+	// A truncated label: at least two characters and the prefix of a known label.
+	if c := ix.prefixes[l]; len(c) > 0 {
+		return c, PrefixHow
 	}
 	return nil, NoMatch
 }
@@ -77,24 +78,20 @@ type tableIndex struct {
 	rows, cols, anchors *index
 }
 
-var (
-	idxMu sync.Mutex
-	idx   = map[*Table]*tableIndex{}
-)
+// indexes holds each table's tableIndex, built on first use; reads take no lock.
+var indexes sync.Map // *Table → *tableIndex
 
 func (t *Table) index() *tableIndex {
-	idxMu.Lock()
-	defer idxMu.Unlock()
-	if ti, ok := idx[t]; ok {
-		return ti
+	if ti, ok := indexes.Load(t); ok {
+		return ti.(*tableIndex)
 	}
 	ti := &tableIndex{
 		rows:    buildIndex(len(t.Rows), func(i int) []string { return append([]string{t.Rows[i].Label}, t.Rows[i].Aliases...) }),
 		cols:    buildIndex(len(t.Cols), func(i int) []string { return append([]string{t.Cols[i].Label}, t.Cols[i].Aliases...) }),
 		anchors: buildIndex(len(t.Anchors), func(i int) []string { return []string{t.Anchors[i]} }),
 	}
-	idx[t] = ti
-	return ti
+	v, _ := indexes.LoadOrStore(t, ti)
+	return v.(*tableIndex)
 }
 
 // MatchRow finds the row a label names. group is the label of the group row the label sits under (may be
@@ -133,33 +130,97 @@ func (t *Table) IsAnchor(label string) bool {
 	return len(c) > 0 && how != PrefixHow
 }
 
-// IsGroup reports whether label heads a group of table-3 rows in this version, and returns its canonical form.
-func (tp *Template) IsGroup(label string) (string, bool) {
-	l := Loose(label)
-	for _, g := range tp.GroupLabels() {
-		if Loose(g) == l {
-			return g, true
+// AnchorTable returns the key of the first table (in template order) for which label is an anchor (see
+// IsAnchor), or "". It answers what asking IsAnchor of each table would, with one lookup of the label's forms.
+func (tp *Template) AnchorTable(label string) string {
+	f := normalized(label)
+	if f.norm == "" {
+		return ""
+	}
+	ax := anchorsOf(tp)
+	best := len(tp.Tables)
+	for _, m := range [...]struct {
+		forms map[string]int
+		key   string
+	}{{ax.exact, f.norm}, {ax.loose, f.loose}, {ax.loose, f.norm}} {
+		if i, ok := m.forms[m.key]; ok && i < best {
+			best = i
 		}
 	}
-	return "", false
+	if best == len(tp.Tables) {
+		return ""
+	}
+	return tp.Tables[best].Key
 }
+
+// anchorIndex maps the Norm and Loose forms of every table's anchors to the first table that has them.
+type anchorIndex struct{ exact, loose map[string]int }
+
+var anchorIndexes sync.Map // *Template → *anchorIndex
+
+func anchorsOf(tp *Template) *anchorIndex {
+	if ax, ok := anchorIndexes.Load(tp); ok {
+		return ax.(*anchorIndex)
+	}
+	ax := &anchorIndex{exact: map[string]int{}, loose: map[string]int{}}
+	for i := len(tp.Tables) - 1; i >= 0; i-- { // backwards: the first table wins
+		ix := tp.Tables[i].index().anchors
+		for form := range ix.exact {
+			ax.exact[form] = i
+		}
+		for form := range ix.loose {
+			ax.loose[form] = i
+		}
+	}
+	v, _ := anchorIndexes.LoadOrStore(tp, ax)
+	return v.(*anchorIndex)
+}
+
+// IsGroup reports whether label heads a group of table-3 rows in this version, and returns its canonical form.
+func (tp *Template) IsGroup(label string) (string, bool) {
+	g, ok := groupsByLoose(tp.Version)[Loose(label)]
+	return g, ok
+}
+
+// groupsByLoose maps the Loose form of each group label of a version to the label.
+func groupsByLoose(v Version) map[string]string {
+	if m, ok := groupIndex.Load(v); ok {
+		return m.(map[string]string)
+	}
+	m := map[string]string{}
+	for _, g := range groupLabels(v) {
+		m[Loose(g)] = g
+	}
+	groupIndex.Store(v, m)
+	return m
+}
+
+var groupIndex sync.Map // Version → map[string]string
 
 // IsBlock reports whether label names a 第二十条 item of table 2 (第二十条第(一)项 and the like).
 func IsBlock(label string) bool {
 	n := Norm(label)
-	return strings.HasPrefix(n, "第二十条第") && strings.HasSuffix(n, "项") && len([]rune(n)) <= 12
+	return strings.HasPrefix(n, "第二十条第") && strings.HasSuffix(n, "项") && !Longer(n, 12)
 }
+
+// sectionsByLoose maps the Loose form of each section heading to its index in SectionHeadings.
+var sectionsByLoose = sync.OnceValue(func() map[string]int {
+	m := map[string]int{}
+	for i, s := range SectionHeadings {
+		m[Loose(s.Heading)] = i
+	}
+	return m
+})
 
 // Section matches a section heading (二、主动公开政府信息情况) and returns its number and table key.
 func Section(label string) (number int, table string, ok bool) {
-	if len([]rune(label)) > 40 {
+	if Longer(label, 40) {
 		return 0, "", false
 	}
-	l := Loose(label)
-	for _, s := range SectionHeadings {
-		if l == Loose(s.Heading) {
-			return s.Number, s.Table, true
-		}
+	i, ok := sectionsByLoose()[Loose(label)]
+	if !ok {
+		return 0, "", false
 	}
-	return 0, "", false
+	s := SectionHeadings[i]
+	return s.Number, s.Table, true
 }

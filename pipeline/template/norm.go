@@ -8,47 +8,28 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/longbridgeapp/opencc"
 	"golang.org/x/text/unicode/norm"
 )
 
-var (
-	t2sOnce sync.Once
-	t2s     *opencc.OpenCC
-	t2sMu   sync.Mutex // the converter keeps no documented guarantee of concurrent use
-)
-
-// ToSimplified converts Traditional-script text to Simplified; it returns s unchanged when the converter
-// cannot be loaded or s is plain ASCII.
-func ToSimplified(s string) string {
-	if isASCII(s) {
-		return s
+// Longer reports whether s has more than n characters. Labels and prose are told apart by length on every
+// cell, so it counts bytes that start a character and stops at n+1, without decoding. (On bytes that are
+// not UTF-8 it may count differently from utf8.RuneCountInString; extracted text is always UTF-8.)
+func Longer(s string, n int) bool {
+	if len(s) <= n {
+		return false
 	}
-	t2sOnce.Do(func() {
-		c, err := opencc.New("t2s")
-		if err == nil {
-			t2s = c
-		}
-	})
-	if t2s == nil {
-		return s
+	if len(s) > utf8.UTFMax*n {
+		return true
 	}
-	t2sMu.Lock()
-	out, err := t2s.Convert(s)
-	t2sMu.Unlock()
-	if err != nil {
-		return s
-	}
-	return out
-}
-
-func isASCII(s string) bool {
+	c := 0
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+		if s[i]&0xC0 != 0x80 {
+			if c++; c > n {
+				return true
+			}
 		}
 	}
-	return true
+	return false
 }
 
 // numbering matches the outline prefixes reports put before labels: 一、 (一) 1. 1、 (1) ① and the like.
@@ -69,16 +50,25 @@ func Norm(s string) string { return normalized(s).norm }
 
 type normForms struct{ norm, loose string }
 
-// Labels repeat across cells and documents; caching their forms keeps script conversion, the costliest
-// step, off the hot path. The cache stops growing at normCacheMax entries (prose never reaches here much).
+// Labels repeat across cells and documents; caching their forms keeps script conversion and the regular
+// expressions off the hot path. The cache stops growing at normCacheBytes of keys and forms, so a long
+// import of distinct texts cannot grow it without bound.
 var (
-	normCache    sync.Map
-	normCacheLen atomic.Int64
+	normCache     sync.Map
+	normCacheSize atomic.Int64
 )
 
-const normCacheMax = 200_000
+const (
+	normCacheBytes = 32 << 20
+	// maxLabelBytes: no label of the template is a tenth as long. A longer text is prose or a hostile
+	// cell; it normalizes to "" and matches nothing, without being copied or converted.
+	maxLabelBytes = 1 << 10
+)
 
 func normalized(s string) normForms {
+	if len(s) > maxLabelBytes {
+		return normForms{}
+	}
 	if v, ok := normCache.Load(s); ok {
 		return v.(normForms)
 	}
@@ -87,8 +77,9 @@ func normalized(s string) normForms {
 	if l := parenthesized.ReplaceAllString(n, ""); l != "" {
 		f.loose = l
 	}
-	if normCacheLen.Add(1) <= normCacheMax {
-		normCache.Store(s, f)
+	if normCacheSize.Add(int64(len(s)+len(f.norm)+len(f.loose)+64)) <= normCacheBytes {
+		// A clone: s may be a slice of a whole document, which the cache must not keep alive.
+		normCache.Store(strings.Clone(s), f)
 	}
 	return f
 }

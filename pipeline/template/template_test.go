@@ -1,6 +1,10 @@
 package template
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestNorm(t *testing.T) {
 	cases := []struct{ in, want string }{
@@ -143,5 +147,52 @@ func TestTemplateShape(t *testing.T) {
 	}
 	if _, _, ok := Section("一、本年新收政府信息公开申请数量"); ok {
 		t.Error("a row label is not a section heading")
+	}
+}
+
+func TestLonger(t *testing.T) {
+	for _, s := range []string{"", "a", "abc", "规章", "本年新收政府信息公开申请数量", "1,234 件", "𠁞𠌥规", strings.Repeat("规", 100)} {
+		for n := 0; n <= 40; n++ {
+			if got, want := Longer(s, n), utf8.RuneCountInString(s) > n; got != want {
+				t.Errorf("Longer(%q, %d) = %v, want %v", s, n, got, want)
+			}
+		}
+	}
+}
+
+// TestAnchorTable: one lookup answers what asking each table's IsAnchor in turn answers.
+func TestAnchorTable(t *testing.T) {
+	for _, v := range []Version{V2019, V2021} {
+		tp := MustGet(v)
+		var labels []string
+		for _, tb := range tp.Tables {
+			labels = append(labels, tb.Anchors...)
+			for _, r := range tb.Rows {
+				labels = append(labels, r.Label, "("+r.Label+")", r.Label[:len(r.Label)/2])
+			}
+			for _, c := range tb.Cols {
+				labels = append(labels, c.Label, "1."+c.Label)
+			}
+		}
+		labels = append(labels, "", "规章", "总计", "行政複議", "自然人", "第二十条第(一)项", "结果")
+		hits := 0
+		for _, l := range labels {
+			want := ""
+			for _, tb := range tp.Tables {
+				if tb.IsAnchor(l) {
+					want = tb.Key
+					break
+				}
+			}
+			if got := tp.AnchorTable(l); got != want {
+				t.Errorf("%s: AnchorTable(%q) = %q, IsAnchor says %q", v, l, got, want)
+			}
+			if want != "" {
+				hits++
+			}
+		}
+		if hits < 15 {
+			t.Errorf("%s: only %d anchors among %d labels", v, hits, len(labels))
+		}
 	}
 }

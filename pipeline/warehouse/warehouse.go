@@ -114,6 +114,7 @@ func (w *Warehouse) Put(r *report.Report) error {
 	if err := checkID(r.ID); err != nil {
 		return err
 	}
+	r.ValidUTF8() // the last guard: a string that is not UTF-8 would make the Parquet file unreadable
 	// Encode everything before touching disk, so a report that cannot be encoded leaves the stored
 	// version untouched.
 	facts, err := encodeFacts(r)
